@@ -1,0 +1,1 @@
+print("w2s: under construction")
