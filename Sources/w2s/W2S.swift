@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct W2S: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "w2s",
+        abstract: "Weak-to-strong generalization experiments on real pretrained transformers, on a CPU.",
+        subcommands: [
+            // One line per command group; each lives in its own file.
+        ]
+    )
+}

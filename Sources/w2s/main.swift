@@ -1,1 +1,0 @@
-print("w2s: under construction")
