@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["COpenBLAS"], swiftSettings: fast),
         .target(name: "Transformers", dependencies: ["Tensors"], swiftSettings: fast),
         .target(name: "Datasets"),
-        .target(name: "Training", dependencies: ["Tensors"], swiftSettings: fast),
+        .target(name: "Training", dependencies: ["Tensors", "Analysis"], swiftSettings: fast),
         .target(name: "Probes", dependencies: ["Tensors"], swiftSettings: fast),
         .target(name: "Analysis"),
         .target(name: "Experiments", dependencies: [
