@@ -29,6 +29,26 @@ public enum Parallel {
         }
     }
 
+    /// Like `forEachChunk`, but also passes the chunk's index (< `chunkCount(count:)`) so workers can own
+    /// private accumulators.
+    public static func forEachIndexedChunk(_ count: Int, minimumPerChunk: Int = 1,
+                                           _ body: (_ chunk: Int, Range<Int>) -> Void) {
+        let chunks = chunkCount(count, minimumPerChunk: minimumPerChunk)
+        guard chunks > 0 else { return }
+        if chunks == 1 { body(0, 0..<count); return }
+        withoutActuallyEscaping(body) { escaping in
+            let box = UncheckedSendable(escaping)
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let lo = count * c / chunks, hi = count * (c + 1) / chunks
+                if lo < hi { box.value(c, lo..<hi) }
+            }
+        }
+    }
+
+    public static func chunkCount(_ count: Int, minimumPerChunk: Int = 1) -> Int {
+        count <= 0 ? 0 : max(1, min(workers, count / max(1, minimumPerChunk)))
+    }
+
     /// Calls `body(i)` for every `i` in `0..<count`, spread over the workers in contiguous chunks.
     public static func forEach(_ count: Int, minimumPerChunk: Int = 1, _ body: (Int) -> Void) {
         forEachChunk(count, minimumPerChunk: minimumPerChunk) { r in for i in r { body(i) } }
