@@ -6,8 +6,12 @@ public enum VectorMath {
     /// e^x: range reduction x = n·ln2 + r with |r| ≤ ln2/2, degree-6 polynomial for e^r, 2^n via exponent bits.
     @inline(__always)
     public static func exp(_ x: V) -> V {
-        let clamped = x.clamped(lowerBound: V(repeating: -87.3), upperBound: V(repeating: 88.3))
-        let n = (clamped * 1.442_695_04).rounded(.toNearestOrEven)
+        let clamped = pointwiseMin(pointwiseMax(x, V(repeating: -87.3)), V(repeating: 88.3))
+        // Adding 1.5·2²³ rounds to an integer kept in the low mantissa bits: n as float and as bits,
+        // without the (slow, generic) SIMD float→int conversion.
+        let magic = V(repeating: 12_582_912)
+        let shifted = clamped * 1.442_695_04 + magic
+        let n = shifted - magic
         // Two-part ln2 keeps r exact to float precision.
         var r = clamped - n * 0.693_145_75
         r = r - n * 1.428_606_8e-6
@@ -18,8 +22,8 @@ public enum VectorMath {
         p = p * r + 0.5
         p = p * r + 1
         p = p * r + 1
-        let bits = (SIMD8<Int32>(n) &+ 127) &<< 23
-        return p * unsafeBitCast(bits, to: V.self)
+        let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        return p * unsafeBitCast((integer &+ 127) &<< 23, to: V.self)
     }
 
     /// erf(x), Abramowitz & Stegun 7.1.26 refined: |error| < 1.5e-7, odd symmetry handled explicitly.

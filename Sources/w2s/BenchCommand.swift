@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Tensors
+import Transformers
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure GEMM GFLOP/s and encoder tokens/s (forward, forward+backward) on this CPU.")
+
+    @Option(help: "Models to measure (installed names).")
+    var models: [String] = ["all-MiniLM-L6-v2", "all-mpnet-base-v2"]
+    @Option(help: "Sequences per batch.") var batch = 32
+    @Option(help: "Tokens per sequence.") var length = 128
+    @Option(help: "Timed repetitions (median reported).") var repeats = 3
+    @Flag(help: "Skip forward+backward.") var forwardOnly = false
+    @Flag(inversion: .prefixedNo, help: "Measure GEMM throughput first.") var gemm = true
+    @Option(help: "Model directory (default $W2S_MODELS or ~/.cache/w2s/models).") var modelsDir: String?
+
+    func run() throws {
+        if gemm { print("GEMM (OpenBLAS, \(BLAS.threads) threads):") }
+        for (m, n, k) in gemm ? [(4096, 1536, 384), (4096, 3072, 768), (4096, 768, 768)] : [] {
+            print(String(format: "  %5d×%-5d·%5d×%-5d  %6.1f GFLOP/s", m, k, k, n, GEMMBenchmark.gflops(m: m, n: n, k: k)))
+        }
+        let root = modelsDir.map { URL(fileURLWithPath: $0) } ?? ModelDirectory.defaultRoot()
+        for name in models {
+            let encoder = try TransformerEncoder.load(directory: root.appendingPathComponent(name))
+            let result = try EncoderBenchmark.run(encoder: encoder, name: name, batch: batch, length: length,
+                                                  repeats: repeats, includeBackward: !forwardOnly)
+            var line = String(format: "%@  batch %d × %d: forward %.0f tokens/s", name, batch, length,
+                              result.forwardTokensPerSecond)
+            if let t = result.trainingTokensPerSecond { line += String(format: ", forward+backward %.0f tokens/s", t) }
+            if let rss = result.peakResidentMiB { line += String(format: ", peak RSS %.0f MiB", rss) }
+            print(line)
+        }
+    }
+}
+
+/// Until ModelStore lands: where models live.
+enum ModelDirectory {
+    static func defaultRoot() -> URL {
+        if let env = ProcessInfo.processInfo.environment["W2S_MODELS"] { return URL(fileURLWithPath: env) }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/w2s/models")
+    }
+}
