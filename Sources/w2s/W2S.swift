@@ -7,6 +7,7 @@ struct W2S: AsyncParsableCommand {
         abstract: "Weak-to-strong generalization experiments on real pretrained transformers, on a CPU.",
         subcommands: [
             // One line per command group; each lives in its own file.
+            DatasetsCommand.self,
             ModelsCommand.self,
             BenchCommand.self,
         ]

@@ -1,0 +1,101 @@
+import Foundation
+
+/// Every benchmark the toolkit can read, by name.
+public final class DatasetRegistry: Sendable {
+    public static let standard = DatasetRegistry(definitions: [
+        ClassificationConverters.sst2, ClassificationConverters.cola, ClassificationConverters.twitterSentiment,
+        ClassificationConverters.agNews,
+        ReadingComprehensionConverters.boolq, ReadingComprehensionConverters.multirc, ReadingComprehensionConverters.mcTaco,
+        MultipleChoiceConverters.sciq, MultipleChoiceConverters.cosmosQA, MultipleChoiceConverters.piqa,
+        MultipleChoiceConverters.socialIQa, MultipleChoiceConverters.dream, MultipleChoiceConverters.quail,
+        SentencePairConverters.anli, SentencePairConverters.wic,
+        EthicsConverters.commonsense, EthicsConverters.justice, EthicsConverters.deontology, EthicsConverters.virtue,
+    ])
+
+    public let definitions: [DatasetDefinition]
+
+    init(definitions: [DatasetDefinition]) { self.definitions = definitions }
+
+    public func names() -> [String] { definitions.map(\.name) }
+
+    public func definition(_ name: String) throws -> DatasetDefinition {
+        guard let d = definitions.first(where: { $0.name == name }) else {
+            throw DatasetError.unknownDataset(name, known: names())
+        }
+        return d
+    }
+
+    public func folder(of name: String, in dataDirectory: URL) throws -> URL {
+        dataDirectory.appendingPathComponent(try definition(name).folder)
+    }
+
+    /// Whether the raw files of `name` are present.
+    public func isPresent(_ name: String, dataDirectory: URL) -> Bool {
+        guard let d = try? definition(name) else { return false }
+        let folder = dataDirectory.appendingPathComponent(d.folder)
+        return d.files.allSatisfy { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
+    }
+
+    /// All converted examples (training pool, evaluation pool).
+    public func pools(_ name: String, dataDirectory: URL) throws -> ConvertedDataset {
+        let d = try definition(name)
+        let folder = dataDirectory.appendingPathComponent(d.folder)
+        let missing = d.files.filter { !FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
+        guard missing.isEmpty else { throw DatasetError.missingFiles(dataset: name, folder: folder, files: missing) }
+        return try d.convert(folder, name)
+    }
+
+    /// Seeded, balanced, disjoint splits. With a published training split, weak-train, strong-train and
+    /// validation come from it and test from the evaluation split; without, all four are carved from
+    /// the evaluation pool, grouped by source question.
+    public func load(_ name: String, dataDirectory: URL, sizes: SplitSizes = .cpuDefault, seed: UInt64) throws -> DatasetSplits {
+        try Self.split(dataset: name, pools: try pools(name, dataDirectory: dataDirectory), sizes: sizes, seed: seed)
+    }
+
+    public static func split(dataset: String, pools: ConvertedDataset, sizes: SplitSizes, seed: UInt64) -> DatasetSplits {
+        let trainRequests = [Splitter.Request(name: "validation", size: sizes.validation),
+                             Splitter.Request(name: "weak_train", size: sizes.weakTrain),
+                             Splitter.Request(name: "strong_train", size: sizes.strongTrain)]
+        var parts: [String: [Example]]
+        if let train = pools.train {
+            parts = Splitter.split(train, requests: trainRequests, seed: seed, salt: dataset + "/train")
+            parts.merge(Splitter.split(pools.evaluation, requests: [.init(name: "test", size: sizes.test)], seed: seed,
+                                       salt: dataset + "/test")) { a, _ in a }
+        } else {
+            parts = Splitter.split(pools.evaluation, requests: [.init(name: "test", size: sizes.test)] + trainRequests,
+                                   seed: seed, salt: dataset + "/pool")
+        }
+        return DatasetSplits(dataset: dataset, seed: seed, weakTrain: parts["weak_train"] ?? [],
+                             strongTrain: parts["strong_train"] ?? [], validation: parts["validation"] ?? [],
+                             test: parts["test"] ?? [])
+    }
+}
+
+/// Where the raw datasets are: --data-dir, else a `shared/datasets` found from the working directory
+/// upwards (or beside it, as `../shared/datasets`), else $W2S_DATA.
+public enum DataDirectory {
+    public static func resolve(_ explicit: String?) throws -> URL {
+        let fm = FileManager.default
+        if let explicit {
+            let url = URL(fileURLWithPath: explicit)
+            guard fm.fileExists(atPath: url.path) else { throw DatasetError.noDataDirectory(tried: [url.path]) }
+            return url
+        }
+        var tried: [String] = []
+        var directory = URL(fileURLWithPath: fm.currentDirectoryPath)
+        for _ in 0..<6 {
+            for candidate in [directory.appendingPathComponent("shared/datasets"),
+                              directory.appendingPathComponent("../shared/datasets").standardized] {
+                tried.append(candidate.path)
+                if fm.fileExists(atPath: candidate.appendingPathComponent("INDEX.md").path)
+                    || fm.fileExists(atPath: candidate.appendingPathComponent("sst2").path) { return candidate }
+            }
+            directory = directory.deletingLastPathComponent()
+        }
+        if let env = ProcessInfo.processInfo.environment["W2S_DATA"], fm.fileExists(atPath: env) {
+            return URL(fileURLWithPath: env)
+        }
+        tried.append("$W2S_DATA")
+        throw DatasetError.noDataDirectory(tried: Array(tried.prefix(3)) + ["$W2S_DATA"])
+    }
+}
