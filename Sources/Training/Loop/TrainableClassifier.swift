@@ -1,0 +1,77 @@
+import Foundation
+import Tensors
+
+/// A model the trainer can fit: two-class logits for example indices, and a backward pass.
+public protocol TrainableClassifier: AnyObject {
+    var parameters: [Parameter] { get }
+    /// Two-class logits [indices.count, 2]; `training` keeps what `backward` needs.
+    func logits(for indices: [Int], training: Bool) throws -> Tensor
+    /// Accumulates parameter gradients from d(loss)/d(logits) of the last training `logits` call.
+    func backward(_ dLogits: Tensor)
+}
+
+/// A linear classifier (d → 2) on fixed features: the `head` training mode on cached activations.
+/// Features are standardised with the training rows' mean and deviation, so one learning rate
+/// suits every model's activation scale.
+public final class HeadClassifier: TrainableClassifier {
+    public let weight: Parameter  // [2, d]
+    public let bias: Parameter    // [2]
+    private var features: Tensor
+    private var cachedInput: Tensor?
+
+    /// `features` [n, d]; standardisation statistics from the rows in `fitRows`.
+    public init(features: Tensor, fitRows: [Int]) {
+        let d = features.columns
+        var mean = [Double](repeating: 0, count: d), square = [Double](repeating: 0, count: d)
+        for r in fitRows { for j in 0..<d { let x = Double(features.data[r * d + j]); mean[j] += x; square[j] += x * x } }
+        let count = Double(max(1, fitRows.count))
+        var standardised = features
+        for j in 0..<d {
+            let m = mean[j] / count
+            let sd = max(1e-6, (square[j] / count - m * m).squareRoot())
+            for r in 0..<features.rows { standardised.data[r * d + j] = Float((Double(features.data[r * d + j]) - m) / sd) }
+        }
+        self.features = standardised
+        weight = Parameter(name: "head.weight", value: Tensor(zeros: [2, d]))
+        bias = Parameter(name: "head.bias", value: Tensor(zeros: [2]), decays: false)
+    }
+
+    public var parameters: [Parameter] { [weight, bias] }
+
+    public func logits(for indices: [Int], training: Bool) throws -> Tensor {
+        let d = features.columns
+        var x = Tensor(zeros: [indices.count, d])
+        x.data.withUnsafeMutableBufferPointer { px in
+            features.data.withUnsafeBufferPointer { pf in
+                for (k, i) in indices.enumerated() { (px.baseAddress! + k * d).update(from: pf.baseAddress! + i * d, count: d) }
+            }
+        }
+        var out = Tensor(zeros: [indices.count, 2])
+        for k in 0..<indices.count { out.data[2 * k] = bias.value.data[0]; out.data[2 * k + 1] = bias.value.data[1] }
+        x.data.withUnsafeBufferPointer { px in
+            weight.value.data.withUnsafeBufferPointer { pw in
+                out.data.withUnsafeMutableBufferPointer { po in
+                    BLAS.gemm(transposeB: true, m: indices.count, n: 2, k: d, a: px.baseAddress!, lda: d,
+                              b: pw.baseAddress!, ldb: d, beta: 1, c: po.baseAddress!, ldc: 2)
+                }
+            }
+        }
+        cachedInput = training ? x : nil
+        return out
+    }
+
+    public func backward(_ dLogits: Tensor) {
+        guard let x = cachedInput else { preconditionFailure("head: backward without a training forward") }
+        let d = x.columns, n = x.rows
+        dLogits.data.withUnsafeBufferPointer { pg in
+            x.data.withUnsafeBufferPointer { px in
+                weight.gradient.data.withUnsafeMutableBufferPointer { pw in
+                    BLAS.gemm(transposeA: true, m: 2, n: d, k: n, a: pg.baseAddress!, lda: 2, b: px.baseAddress!, ldb: d,
+                              beta: 1, c: pw.baseAddress!, ldc: d)
+                }
+            }
+        }
+        for k in 0..<n { bias.gradient.data[0] += dLogits.data[2 * k]; bias.gradient.data[1] += dLogits.data[2 * k + 1] }
+        cachedInput = nil
+    }
+}
