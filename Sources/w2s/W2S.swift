@@ -7,6 +7,9 @@ struct W2S: AsyncParsableCommand {
         abstract: "Weak-to-strong generalization experiments on real pretrained transformers, on a CPU.",
         subcommands: [
             // One line per command group; each lives in its own file.
+            RunCommand.self,
+            DemoCommand.self,
+            ResultsCommand.self,
             DatasetsCommand.self,
             ModelsCommand.self,
             BenchCommand.self,

@@ -27,7 +27,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
 /// One evaluation point of a training run.
 public struct CurvePoint: Codable, Sendable, Hashable {
     public var step: Int
-    public var trainLoss: Double
+    public var trainLoss: Double?
     /// AUC on the validation set against the labels used for model selection.
     public var validationAUC: Double
     /// AUC on the analysis set (ground-truth test), recorded for the "cheating" analysis, never used to select.
@@ -91,7 +91,7 @@ public struct Trainer {
             if !analysisRows.isEmpty {
                 analysis = rocAUC(scores: try predictProbabilities(model, rows: analysisRows, batchSize: 256), labels: analysisLabels)
             }
-            curve.append(CurvePoint(step: step, trainLoss: lossCount > 0 ? runningLoss / Double(lossCount) : .nan,
+            curve.append(CurvePoint(step: step, trainLoss: lossCount > 0 ? runningLoss / Double(lossCount) : nil,
                                     validationAUC: auc, analysisAUC: analysis))
             runningLoss = 0; lossCount = 0
             if best == nil || auc > best!.auc {

@@ -1,0 +1,53 @@
+import Foundation
+import Tensors
+import Training
+import Transformers
+
+/// A pretrained encoder with mean pooling and a linear head, trained end to end by backpropagation
+/// (`lora`: adapters only; `full`: every weight).
+public final class EncoderClassifier: TrainableClassifier {
+    public let model: SentenceEncoder
+    public let headWeight: Parameter  // [2, C]
+    public let headBias: Parameter
+    private let texts: [TokenizedText]
+    private var cached: (pooled: Tensor, mask: [Float], batch: Int, length: Int)?
+
+    public init(model: SentenceEncoder, texts: [TokenizedText], mode: TrainingMode, loraRank: Int, loraAlpha: Float, seed: UInt64) {
+        self.model = model
+        self.texts = texts
+        let c = model.encoder.config.hiddenSize
+        var rng = SeededRandom(seed: seed ^ 0x4EAD)
+        headWeight = Parameter(name: "head.weight",
+                               value: Tensor(shape: [2, c], data: (0..<(2 * c)).map { _ in Float(rng.normal() * 0.02) }))
+        headBias = Parameter(name: "head.bias", value: Tensor(zeros: [2]), decays: false)
+        switch mode {
+        case .lora: model.encoder.attachLoRA(rank: loraRank, alpha: loraAlpha, seed: seed)
+        case .full: for p in model.encoder.parameters { p.isTrainable = true }
+        case .head: for p in model.encoder.parameters { p.isTrainable = false }
+        }
+    }
+
+    public var parameters: [Parameter] { [headWeight, headBias] + model.encoder.parameters.filter(\.isTrainable) }
+
+    public func logits(for indices: [Int], training: Bool) throws -> Tensor {
+        let batch = model.tokenizer.batch(indices.map { texts[$0] })
+        var unused: [Int: Tensor] = [:]
+        let hidden = try model.encoder.forward(batch, training: training, pooled: &unused)
+        let pooled = MeanPooling.forward(hidden, mask: batch.attentionMask, batch: batch.batchSize, length: batch.sequenceLength)
+        var out = BLAS.matmul(pooled, headWeight.value, transposeB: true)
+        for r in 0..<out.rows { out.data[2 * r] += headBias.value.data[0]; out.data[2 * r + 1] += headBias.value.data[1] }
+        cached = training ? (pooled, batch.attentionMask, batch.batchSize, batch.sequenceLength) : nil
+        return out
+    }
+
+    public func backward(_ dLogits: Tensor) {
+        guard let cached else { preconditionFailure("classifier: backward without a training forward") }
+        let dW = BLAS.matmul(dLogits, cached.pooled, transposeA: true)
+        for i in 0..<dW.count { headWeight.gradient.data[i] += dW.data[i] }
+        for r in 0..<dLogits.rows { headBias.gradient.data[0] += dLogits.data[2 * r]; headBias.gradient.data[1] += dLogits.data[2 * r + 1] }
+        let dPooled = BLAS.matmul(dLogits, headWeight.value)
+        let dHidden = MeanPooling.backward(dPooled, mask: cached.mask, batch: cached.batch, length: cached.length)
+        model.encoder.backward(dHidden)
+        self.cached = nil
+    }
+}

@@ -1,0 +1,69 @@
+import Datasets
+import Foundation
+import Training
+
+public enum TrainingMode: String, Codable, Sendable, CaseIterable {
+    /// Frozen backbone, cached mean-pooled activations, linear head.
+    case head
+    /// Rank-r adapters on attention and MLP weights plus the head; backbone frozen.
+    case lora
+    /// Every weight trained.
+    case full
+}
+
+/// Everything that determines a weak-to-strong run's results; saved with the run.
+public struct ExperimentConfig: Codable, Hashable, Sendable {
+    public var dataset: String
+    public var sizes: SplitSizes
+    public var seed: UInt64
+    public var weakModel: String
+    public var strongModel: String
+    public var mode: TrainingMode
+    /// Student losses to compare (each gets its own student stage; weak and ceiling are shared).
+    public var losses: [LossKind]
+    public var weakTraining: TrainingConfig
+    public var strongTraining: TrainingConfig
+    /// Tokens per example (with special tokens); longer inputs are truncated.
+    public var maxLength: Int
+    public var loraRank: Int
+    public var loraAlpha: Float
+
+    public init(dataset: String, sizes: SplitSizes = .cpuDefault, seed: UInt64 = 0,
+                weakModel: String = "all-MiniLM-L6-v2", strongModel: String = "all-mpnet-base-v2",
+                mode: TrainingMode = .head, losses: [LossKind] = [.xent], weakTraining: TrainingConfig? = nil,
+                strongTraining: TrainingConfig? = nil, maxLength: Int = 128, loraRank: Int = 8, loraAlpha: Float = 16) {
+        self.dataset = dataset; self.sizes = sizes; self.seed = seed
+        self.weakModel = weakModel; self.strongModel = strongModel; self.mode = mode; self.losses = losses
+        self.weakTraining = weakTraining ?? ExperimentConfig.defaultTraining(mode: mode, strong: false, seed: seed)
+        self.strongTraining = strongTraining ?? ExperimentConfig.defaultTraining(mode: mode, strong: true, seed: seed)
+        self.maxLength = maxLength; self.loraRank = loraRank; self.loraAlpha = loraAlpha
+    }
+
+    /// Defaults after EleutherAI (AdamW β2 0.95, wd 0.1, 3 epochs, batch 32, cosine with warm-up):
+    /// lora/full use their learning rates 5e-4 (weak) and 8e-5 (strong); the linear head on
+    /// standardised cached activations uses 1e-3 for both and micro-batches of 32.
+    public static func defaultTraining(mode: TrainingMode, strong: Bool, seed: UInt64) -> TrainingConfig {
+        switch mode {
+        case .head: return TrainingConfig(epochs: 3, batchSize: 32, microBatchSize: 32, learningRate: 1e-3, warmupSteps: 40, seed: seed)
+        case .lora, .full:
+            return TrainingConfig(epochs: 3, batchSize: 32, microBatchSize: 8, learningRate: strong ? 8e-5 : 5e-4,
+                                  warmupSteps: 40, seed: seed)
+        }
+    }
+
+    /// A short, stable name: dataset, mode, seed and a hash of everything else.
+    public var runName: String {
+        let data = (try? JSONEncoder.sorted.encode(self)) ?? Data()
+        var h = ContentHash()
+        data.withUnsafeBytes { h.combine(bytes: $0) }
+        return "\(dataset)-\(mode.rawValue)-s\(seed)-\(h.hex.prefix(8))"
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+}

@@ -1,0 +1,50 @@
+import Analysis
+import Foundation
+import Training
+
+public struct ModelScore: Codable, Sendable, Hashable {
+    public var auc: Double
+    public var accuracy: Double
+}
+
+public struct StudentScore: Codable, Sendable {
+    public var loss: String
+    public var lossDescription: String
+    public var test: ModelScore
+    public var pgrAUC: Double?
+    public var pgrAccuracy: Double?
+    /// Student–supervisor agreement on the test set.
+    public var agreement: Agreement
+    public var bestStep: Int
+    public var totalSteps: Int
+    /// The best ground-truth test AUC at any evaluation: what an oracle ("cheating") stop would report.
+    public var oracleStopAUC: Double?
+    public var oracleStopPGR: Double?
+}
+
+/// The result of one weak-to-strong run, written as metrics.json in the run directory.
+public struct RunSummary: Codable, Sendable {
+    public var runName: String
+    public var config: ExperimentConfig
+    public var splitCounts: [String: Int]
+    public var weak: ModelScore
+    public var ceiling: ModelScore
+    /// Accuracy of the weak labels the student trains on (strong-train split, against ground truth).
+    public var weakLabelAccuracy: Double
+    public var students: [StudentScore]
+    public var stageSeconds: [String: Double]
+    public var cachedStages: [String]
+
+    /// The result table (Markdown).
+    public var table: String {
+        func f(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "n/a" }
+        var lines = ["| dataset | model | loss | test AUC | test acc | PGR (AUC) | PGR (acc) | oracle-stop AUC | agree (sup. right / wrong) |",
+                     "|---|---|---|---|---|---|---|---|---|"]
+        lines.append("| \(config.dataset) | weak \(config.weakModel) | xent (ground truth) | \(f(weak.auc)) | \(f(weak.accuracy)) | | | | |")
+        for s in students {
+            lines.append("| \(config.dataset) | student \(config.strongModel) | \(s.loss) (weak labels) | \(f(s.test.auc)) | \(f(s.test.accuracy)) | \(f(s.pgrAUC)) | \(f(s.pgrAccuracy)) | \(f(s.oracleStopAUC)) | \(f(s.agreement.whereSupervisorCorrect)) / \(f(s.agreement.whereSupervisorWrong)) |")
+        }
+        lines.append("| \(config.dataset) | ceiling \(config.strongModel) | xent (ground truth) | \(f(ceiling.auc)) | \(f(ceiling.accuracy)) | | | | |")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,246 @@
+import Analysis
+import Datasets
+import Foundation
+import Tensors
+import Training
+import Transformers
+
+/// One stage's saved output: predictions on every split it scored, and its training record.
+public struct StageOutput: Codable, Sendable {
+    public var stage: String
+    public var key: String
+    /// Split name → P(class 1) per example, in the split's order.
+    public var predictions: [String: [Float]]
+    public var training: TrainingResult
+    public var seconds: Double
+}
+
+/// The weak-to-strong experiment of Burns et al. for one dataset and seed:
+/// weak supervisor (ground truth) → weak labels → strong ceiling (ground truth) → strong students
+/// (weak labels, one per loss) → ground-truth test metrics and PGR.
+///
+/// Every stage's output is stored under a key hashed from all of its inputs, so a rerun reuses
+/// finished stages and a killed run resumes where it stopped.
+public final class WeakToStrongPipeline {
+    public let config: ExperimentConfig
+    public let runsRoot: URL
+    public let dataDirectory: URL
+    public let models: ModelStore
+    public let progress: ProgressDisplay
+    public let activations: ActivationCache
+    public var runDirectory: URL { runsRoot.appendingPathComponent(config.runName) }
+    var stageSeconds: [String: Double] = [:]
+    var cachedStages: [String] = []
+
+    public init(config: ExperimentConfig, runsRoot: URL, dataDirectory: URL, models: ModelStore = ModelStore(),
+                progress: ProgressDisplay = ProgressDisplay()) {
+        self.config = config; self.runsRoot = runsRoot; self.dataDirectory = dataDirectory
+        self.models = models; self.progress = progress
+        activations = ActivationCache(directory: runsRoot.appendingPathComponent(".cache/activations"), models: models)
+    }
+
+    // MARK: Splits
+
+    public func splits() throws -> DatasetSplits {
+        let url = runDirectory.appendingPathComponent("splits.json")
+        if let saved = try? AtomicFile.readJSON(DatasetSplits.self, from: url) { return saved }
+        let splits = try DatasetRegistry.standard.load(config.dataset, dataDirectory: dataDirectory, sizes: config.sizes,
+                                                       seed: config.seed)
+        for (name, examples) in splits.all {
+            guard Set(examples.map(\.label)).count == 2 else {
+                throw ExperimentError.invalid("\(config.dataset): the \(name) split has \(examples.count) examples of one class; choose larger sizes or another dataset")
+            }
+        }
+        try AtomicFile.writeJSON(splits, to: url)
+        return splits
+    }
+
+    static func fingerprint(_ splits: DatasetSplits) -> String {
+        var h = ContentHash()
+        for (name, examples) in splits.all { h.combine(name); for e in examples { h.combine(e.id); h.combine(e.label) } }
+        return h.hex
+    }
+
+    // MARK: Stages
+
+    /// Loads a finished stage by key, or runs `body` and stores its output atomically.
+    func stage(_ name: String, key: String, _ body: () throws -> StageOutput) throws -> StageOutput {
+        let cacheURL = runsRoot.appendingPathComponent(".cache/stages/\(key).json")
+        let runCopy = runDirectory.appendingPathComponent("stages/\(name).json")
+        if FileManager.default.fileExists(atPath: cacheURL.path), let saved = try? AtomicFile.readJSON(StageOutput.self, from: cacheURL),
+           saved.key == key {
+            progress.note("\(name.padding(toLength: 34, withPad: " ", startingAt: 0)) cached (finished earlier)")
+            cachedStages.append(name)
+            stageSeconds[name] = saved.seconds
+            try AtomicFile.writeJSON(saved, to: runCopy)
+            return saved
+        }
+        let started = Date()
+        var output = try body()
+        output.seconds = Date().timeIntervalSince(started)
+        stageSeconds[name] = output.seconds
+        try AtomicFile.writeJSON(output, to: cacheURL)
+        try AtomicFile.writeJSON(output, to: runCopy)
+        return output
+    }
+
+    /// Trains one classifier on `train` rows and predicts every split.
+    func fit(stage name: String, model: ModelReference, examples: [(String, [Example])], trainSplit: String,
+             targets: [Float], validationLabels: [Int], analysisLabels: [Int], training: TrainingConfig, key: String) throws -> StageOutput {
+        var offsets: [String: Range<Int>] = [:]
+        var all: [Example] = []
+        for (split, list) in examples { offsets[split] = all.count..<(all.count + list.count); all += list }
+        let trainRows = Array(offsets[trainSplit]!), validationRows = Array(offsets["validation"]!), testRows = Array(offsets["test"]!)
+        let classifier: TrainableClassifier
+        switch config.mode {
+        case .head:
+            let features = try activations.activations(model: model, examples: all, layers: [-1], maxLength: config.maxLength,
+                                                        progress: progress)[-1]!
+            classifier = HeadClassifier(features: features, fitRows: trainRows)
+        case .lora, .full:
+            // A fresh copy each time: adapters and finetuned weights must not leak between stages.
+            let encoder = try models.load(model, maxSequenceLength: config.maxLength)
+            classifier = EncoderClassifier(model: encoder, texts: all.map { encoder.tokenize($0.text, pair: $0.pairText) },
+                                           mode: config.mode, loraRank: config.loraRank, loraAlpha: config.loraAlpha, seed: config.seed)
+        }
+        progress.begin(name)
+        let result = try Trainer(config: training).train(
+            model: classifier, trainRows: trainRows, targets: targets, validationRows: validationRows,
+            validationLabels: validationLabels, analysisRows: testRows, analysisLabels: analysisLabels) { p in
+            self.progress.update(p.step, p.totalSteps, detail: String(format: "loss %.3f  val AUC %.3f", p.loss, p.lastValidationAUC ?? .nan))
+        }
+        var predictions: [String: [Float]] = [:]
+        for (split, range) in offsets { predictions[split] = try predictProbabilities(classifier, rows: Array(range), batchSize: 64) }
+        progress.finish(String(format: "best val AUC %.3f at step %d/%d", result.bestValidationAUC, result.bestStep, result.totalSteps))
+        return StageOutput(stage: name, key: key, predictions: predictions, training: result, seconds: 0)
+    }
+
+    func key(_ parts: String...) -> String {
+        var h = ContentHash()
+        h.combine("stage-v1")
+        for p in parts { h.combine(p) }
+        h.combine(config.mode.rawValue); h.combine(config.maxLength); h.combine(config.loraRank); h.combine(Int(config.loraAlpha * 1000))
+        return h.hex
+    }
+
+    static func json<T: Encodable>(_ value: T) -> String {
+        String(decoding: (try? JSONEncoder.sorted.encode(value)) ?? Data(), as: UTF8.self)
+    }
+
+    // MARK: Run
+
+    @discardableResult
+    public func run(store: RunStore? = nil) throws -> RunSummary {
+        let weak = try ModelReference(parsing: config.weakModel), strong = try ModelReference(parsing: config.strongModel)
+        _ = try models.locate(weak); _ = try models.locate(strong)
+        try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
+        try AtomicFile.writeJSON(config, to: runDirectory.appendingPathComponent("config.json"))
+        let record = RunStore.RunRecord(id: config.runName, created: ISO8601DateFormatter().string(from: Date()),
+                                        dataset: config.dataset, seed: Int(config.seed), weakModel: config.weakModel,
+                                        strongModel: config.strongModel, mode: config.mode.rawValue,
+                                        loss: config.losses.map(\.name).joined(separator: ","), method: "weak-to-strong",
+                                        status: "running", directory: runDirectory.path)
+        try store?.upsert(record)
+        let splits = try splits()
+        let data = Self.fingerprint(splits)
+        let truth = { (examples: [Example]) in examples.map(\.label) }
+        let strongSplits = [("strong_train", splits.strongTrain), ("validation", splits.validation), ("test", splits.test)]
+
+        let weakKey = key("weak", data, weak.description, Self.json(config.weakTraining))
+        let weakOut = try stage("weak supervisor (\(weak))", key: weakKey) {
+            try fit(stage: "weak supervisor (\(weak))", model: weak,
+                    examples: [("weak_train", splits.weakTrain)] + strongSplits, trainSplit: "weak_train",
+                    targets: splits.weakTrain.map { Float($0.label) }, validationLabels: truth(splits.validation),
+                    analysisLabels: truth(splits.test), training: config.weakTraining, key: weakKey)
+        }
+        let ceilingKey = key("ceiling", data, strong.description, Self.json(config.strongTraining))
+        let ceilingOut = try stage("strong ceiling (\(strong))", key: ceilingKey) {
+            try fit(stage: "strong ceiling (\(strong))", model: strong, examples: strongSplits, trainSplit: "strong_train",
+                    targets: splits.strongTrain.map { Float($0.label) }, validationLabels: truth(splits.validation),
+                    analysisLabels: truth(splits.test), training: config.strongTraining, key: ceilingKey)
+        }
+        let weakLabels = weakOut.predictions["strong_train"]!
+        let weakValidation = weakOut.predictions["validation"]!.map { $0 > 0.5 ? 1 : 0 }
+        guard Set(weakValidation).count == 2 else {
+            throw ExperimentError.invalid("the weak supervisor predicts one class on the whole validation set, so the student cannot be early-stopped on weak-label AUC; train the weak model longer or use more data")
+        }
+        var students: [(LossKind, StageOutput)] = []
+        for loss in config.losses {
+            var training = config.strongTraining
+            training.loss = loss
+            let studentKey = key("student", data, strong.description, Self.json(training), weakKey)
+            let name = "student \(loss.name) (\(strong))"
+            students.append((loss, try stage(name, key: studentKey) {
+                try fit(stage: name, model: strong, examples: strongSplits, trainSplit: "strong_train", targets: weakLabels,
+                        validationLabels: weakValidation, analysisLabels: truth(splits.test), training: training, key: studentKey)
+            }))
+        }
+        let summary = summarize(splits: splits, weak: weakOut, ceiling: ceilingOut, students: students)
+        try write(summary: summary, splits: splits, weak: weakOut, ceiling: ceilingOut, students: students)
+        if let store {
+            var done = record
+            done.status = "finished"
+            try store.upsert(done)
+            try store.record(runID: config.runName, stage: "weak", metrics: ["test_auc": summary.weak.auc, "test_accuracy": summary.weak.accuracy])
+            try store.record(runID: config.runName, stage: "ceiling", metrics: ["test_auc": summary.ceiling.auc, "test_accuracy": summary.ceiling.accuracy])
+            for s in summary.students {
+                var m = ["test_auc": s.test.auc, "test_accuracy": s.test.accuracy,
+                         "agreement": s.agreement.overall, "agreement_supervisor_correct": s.agreement.whereSupervisorCorrect,
+                         "agreement_supervisor_wrong": s.agreement.whereSupervisorWrong]
+                if let p = s.pgrAUC { m["pgr_auc"] = p }
+                if let p = s.pgrAccuracy { m["pgr_accuracy"] = p }
+                if let o = s.oracleStopAUC { m["oracle_stop_auc"] = o }
+                if let o = s.oracleStopPGR { m["oracle_stop_pgr"] = o }
+                try store.record(runID: config.runName, stage: "student-\(s.loss)", metrics: m)
+            }
+            for (stage, seconds) in summary.stageSeconds {
+                try store.recordTiming(runID: config.runName, stage: stage, seconds: seconds, cached: summary.cachedStages.contains(stage))
+            }
+        }
+        return summary
+    }
+
+    func summarize(splits: DatasetSplits, weak: StageOutput, ceiling: StageOutput, students: [(LossKind, StageOutput)]) -> RunSummary {
+        let testLabels = splits.test.map(\.label)
+        func score(_ p: [Float]) -> ModelScore {
+            ModelScore(auc: rocAUC(scores: p, labels: testLabels) ?? .nan, accuracy: accuracy(probabilities: p, labels: testLabels))
+        }
+        let weakScore = score(weak.predictions["test"]!), ceilingScore = score(ceiling.predictions["test"]!)
+        let studentScores = students.map { loss, out -> StudentScore in
+            let s = score(out.predictions["test"]!)
+            let oracle = out.training.curve.compactMap(\.analysisAUC).max()
+            return StudentScore(
+                loss: loss.name, lossDescription: loss.description, test: s,
+                pgrAUC: performanceGapRecovered(weak: weakScore.auc, student: s.auc, ceiling: ceilingScore.auc),
+                pgrAccuracy: performanceGapRecovered(weak: weakScore.accuracy, student: s.accuracy, ceiling: ceilingScore.accuracy),
+                agreement: agreement(student: out.predictions["test"]!, supervisor: weak.predictions["test"]!, groundTruth: testLabels),
+                bestStep: out.training.bestStep, totalSteps: out.training.totalSteps, oracleStopAUC: oracle,
+                oracleStopPGR: oracle.flatMap { performanceGapRecovered(weak: weakScore.auc, student: $0, ceiling: ceilingScore.auc) })
+        }
+        return RunSummary(runName: config.runName, config: config,
+                          splitCounts: Dictionary(uniqueKeysWithValues: splits.all.map { ($0.name, $0.examples.count) }),
+                          weak: weakScore, ceiling: ceilingScore,
+                          weakLabelAccuracy: accuracy(probabilities: weak.predictions["strong_train"]!, labels: splits.strongTrain.map(\.label)),
+                          students: studentScores, stageSeconds: stageSeconds, cachedStages: cachedStages)
+    }
+
+    func write(summary: RunSummary, splits: DatasetSplits, weak: StageOutput, ceiling: StageOutput, students: [(LossKind, StageOutput)]) throws {
+        try AtomicFile.writeJSON(summary, to: runDirectory.appendingPathComponent("metrics.json"))
+        var csv = "id,split,label,weak,ceiling" + students.map { ",student_\($0.0.name)" }.joined() + "\n"
+        for (split, examples) in splits.all where split != "weak_train" {
+            for (i, e) in examples.enumerated() {
+                csv += "\(e.id),\(split),\(e.label),\(weak.predictions[split]![i]),\(ceiling.predictions[split]![i])"
+                csv += students.map { ",\($0.1.predictions[split]![i])" }.joined() + "\n"
+            }
+        }
+        try AtomicFile.write(Data(csv.utf8), to: runDirectory.appendingPathComponent("predictions.csv"))
+        var curves = "stage,step,train_loss,validation_auc,test_auc\n"
+        for (name, out) in [("weak", weak), ("ceiling", ceiling)] + students.map({ ("student_\($0.0.name)", $0.1) }) {
+            for p in out.training.curve {
+                curves += "\(name),\(p.step),\(p.trainLoss.map { "\($0)" } ?? ""),\(p.validationAUC),\(p.analysisAUC.map { "\($0)" } ?? "")\n"
+            }
+        }
+        try AtomicFile.write(Data(curves.utf8), to: runDirectory.appendingPathComponent("curves.csv"))
+        try AtomicFile.write(Data((summary.table + "\n").utf8), to: runDirectory.appendingPathComponent("results.md"))
+    }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Datasets
+import Experiments
+import Foundation
+import Training
+import Transformers
+
+/// Options shared by `run` and `demo`.
+struct ExperimentOptions: ParsableArguments {
+    @Option(help: "Weak supervisor model (NAME or NAME@k for its first k layers).") var weak = "all-MiniLM-L6-v2"
+    @Option(help: "Strong student/ceiling model.") var strong = "all-mpnet-base-v2"
+    @Option(help: "Training mode: head (frozen backbone, cached activations, linear head), lora (rank-r adapters + head), full.")
+    var mode: TrainingMode = .head
+    @Option(help: "Student losses, comma separated: xent, logconf, logconf-balanced, entropy, window.") var loss = "xent,logconf"
+    @Option(help: "α_max of the logconf and entropy losses (warmed up linearly over the first 20% of steps).") var alpha: Float = 0.5
+    @Option(help: "Seeds, comma separated (one run each).") var seeds = "0"
+    @Option(help: "Split sizes weak-train,strong-train,validation,test (balanced; capped by the data).") var sizes = "1000,1000,300,1000"
+    @Option(help: "Maximum tokens per example (special tokens included).") var maxLength = 128
+    @Option(help: "Epochs (default 3).") var epochs = 3
+    @Option(help: "Learning rate of the weak model (default: 1e-3 head, 5e-4 lora/full).") var lrWeak: Float?
+    @Option(help: "Learning rate of the strong model (default: 1e-3 head, 8e-5 lora/full).") var lrStrong: Float?
+    @Option(help: "Effective batch size (gradient accumulation over micro-batches).") var batchSize = 32
+    @Option(help: "LoRA rank.") var loraRank = 8
+    @Option(help: "Where runs, the run store and caches live.") var runsDir = "runs"
+    @Option(help: "Folder of raw datasets (default: ../shared/datasets when present, else $W2S_DATA).") var dataDir: String?
+    @Flag(help: "No progress display.") var quiet = false
+
+    func configs(datasets: [String]) throws -> [ExperimentConfig] {
+        let parts = sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 4, parts.allSatisfy({ $0 >= 4 }) else {
+            throw ValidationError("--sizes takes four numbers ≥ 4: weak-train,strong-train,validation,test")
+        }
+        let losses = try loss.split(separator: ",").map { try LossKind(parsing: String($0).trimmingCharacters(in: .whitespaces), alphaMax: alpha) }
+        let seedList = try seeds.split(separator: ",").map { s -> UInt64 in
+            guard let v = UInt64(s.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--seeds: '\(s)' is not a number") }
+            return v
+        }
+        _ = try ModelReference(parsing: weak); _ = try ModelReference(parsing: strong)
+        return datasets.flatMap { dataset in seedList.map { seed in
+            var weakTraining = ExperimentConfig.defaultTraining(mode: mode, strong: false, seed: seed)
+            var strongTraining = ExperimentConfig.defaultTraining(mode: mode, strong: true, seed: seed)
+            for t in [\TrainingConfig.epochs] { weakTraining[keyPath: t] = epochs; strongTraining[keyPath: t] = epochs }
+            weakTraining.batchSize = batchSize; strongTraining.batchSize = batchSize
+            if let lrWeak { weakTraining.learningRate = lrWeak }
+            if let lrStrong { strongTraining.learningRate = lrStrong }
+            return ExperimentConfig(dataset: dataset, sizes: SplitSizes(weakTrain: parts[0], strongTrain: parts[1], validation: parts[2], test: parts[3]),
+                                    seed: seed, weakModel: weak, strongModel: strong, mode: mode, losses: losses,
+                                    weakTraining: weakTraining, strongTraining: strongTraining, maxLength: maxLength,
+                                    loraRank: loraRank, loraAlpha: Float(2 * loraRank))
+        } }
+    }
+
+    func execute(_ configs: [ExperimentConfig]) throws -> [RunSummary] {
+        let root = URL(fileURLWithPath: runsDir)
+        let store = try RunStore(url: root.appendingPathComponent("runs.sqlite"))
+        let dataDirectory = try DataDirectory.resolve(dataDir)
+        var summaries: [RunSummary] = []
+        for (i, config) in configs.enumerated() {
+            let pipeline = WeakToStrongPipeline(config: config, runsRoot: root, dataDirectory: dataDirectory,
+                                                progress: ProgressDisplay(quiet: quiet))
+            if !quiet { FileHandle.standardError.write(Data("▶ run \(i + 1)/\(configs.count): \(config.runName)\n".utf8)) }
+            summaries.append(try pipeline.run(store: store))
+        }
+        return summaries
+    }
+}
+
+func printTables(_ summaries: [RunSummary], runsDir: String) {
+    guard let first = summaries.first else { return }
+    print("\n" + first.table.split(separator: "\n").prefix(2).joined(separator: "\n"))
+    for s in summaries { print(s.table.split(separator: "\n").dropFirst(2).joined(separator: "\n")) }
+    print("")
+    for s in summaries {
+        let stages = s.stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.1fs", $0.value))\(s.cachedStages.contains($0.key) ? " (cached)" : "")" }
+        print("\(s.runName): splits \(s.splitCounts["weak_train"]!)/\(s.splitCounts["strong_train"]!)/\(s.splitCounts["validation"]!)/\(s.splitCounts["test"]!), weak-label accuracy \(String(format: "%.3f", s.weakLabelAccuracy)); \(stages.joined(separator: ", "))")
+    }
+    print("\nRun directories, predictions and curves: \(runsDir)/<run>/ ; query all runs: w2s results")
+}
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run weak-to-strong experiments end to end: weak supervisor, weak labels, strong ceiling, strong students, PGR.",
+        discussion: """
+        Defaults follow EleutherAI's w2s: AdamW (β2 0.95, weight decay 0.1), 3 epochs, effective batch 32 by gradient \
+        accumulation, cosine schedule with 40 warm-up steps, evaluation ~12 times per run keeping the best checkpoint by \
+        validation AUC (students: AUC against the weak labels, never ground truth). lora/full use lr 5e-4 (weak) and 8e-5 \
+        (strong); the head mode (linear head on standardised cached activations) uses 1e-3. Finished stages are cached by \
+        the content of their inputs: rerunning the same command resumes a killed run and recomputes nothing done.
+        """)
+
+    @Option(name: .customLong("dataset"), help: "Datasets, comma separated (see `w2s datasets list`).") var datasets: String
+    @OptionGroup var options: ExperimentOptions
+
+    func run() throws {
+        let names = datasets.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        for name in names { _ = try DatasetRegistry.standard.definition(name) }
+        let summaries = try options.execute(try options.configs(datasets: names))
+        printTables(summaries, runsDir: options.runsDir)
+    }
+}
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "The built-in default experiment: head mode, MiniLM-L6 → MPNet, xent and logconf students on sst2, ag_news and boolq.")
+
+    @OptionGroup var options: ExperimentOptions
+    @Option(help: "Datasets of the demo.") var datasets = "sst2,ag_news,boolq"
+    @Option(help: "Demo split sizes.") var demoSizes = "600,600,200,600"
+
+    func run() throws {
+        var options = options
+        options.sizes = demoSizes
+        let summaries = try options.execute(try options.configs(datasets: datasets.split(separator: ",").map(String.init)))
+        printTables(summaries, runsDir: options.runsDir)
+    }
+}
+
+struct ResultsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "results", abstract: "Query finished runs in the run store (SQLite).")
+    @Option(help: "Where runs live.") var runsDir = "runs"
+    @Option(help: "Only this dataset.") var dataset: String?
+    @Option(help: "A read-only SQL query over tables runs, metrics, stage_timings.") var sql: String?
+
+    func run() throws {
+        let store = try RunStore(url: URL(fileURLWithPath: runsDir).appendingPathComponent("runs.sqlite"))
+        if let sql {
+            let (columns, rows) = try store.query(sql)
+            print(columns.joined(separator: "\t"))
+            for r in rows { print(r.joined(separator: "\t")) }
+            return
+        }
+        print("run\tstatus\tstage\tmetric\tvalue")
+        for run in try store.runs(dataset: dataset) {
+            for m in try store.metrics(runID: run.id) {
+                print("\(run.id)\t\(run.status)\t\(m.stage)\t\(m.name)\t\(String(format: "%.4f", m.value))")
+            }
+        }
+    }
+}
+
+extension TrainingMode: ExpressibleByArgument {}
