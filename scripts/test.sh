@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# One command for a fresh machine: setup (OpenBLAS, build, models), then the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+swift test -c release "$@"
