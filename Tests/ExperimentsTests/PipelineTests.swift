@@ -1,0 +1,108 @@
+import XCTest
+import Foundation
+import Datasets
+import Experiments
+import Training
+import Transformers
+
+/// End-to-end weak-to-strong runs on small real subsets with real (truncated) pretrained models.
+final class PipelineTests: XCTestCase {
+    var root: URL!
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("w2s-pipeline-\(UUID())")
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
+
+    func config(mode: TrainingMode = .head, losses: [LossKind] = [.xent, .logconf()]) -> ExperimentConfig {
+        var c = ExperimentConfig(dataset: "sst2", sizes: SplitSizes(weakTrain: 240, strongTrain: 240, validation: 120, test: 240),
+                                 seed: 3, weakModel: "all-MiniLM-L6-v2@2", strongModel: "all-mpnet-base-v2@6", mode: mode,
+                                 losses: losses, maxLength: 64)
+        if mode != .head {
+            c = ExperimentConfig(dataset: "sst2", sizes: SplitSizes(weakTrain: 48, strongTrain: 48, validation: 32, test: 48),
+                                 seed: 3, weakModel: "all-MiniLM-L6-v2@1", strongModel: "all-MiniLM-L6-v2@2", mode: mode,
+                                 losses: losses, maxLength: 24)
+            c.weakTraining.epochs = 1; c.strongTraining.epochs = 1
+            c.weakTraining.evalEvery = 1; c.strongTraining.evalEvery = 1
+        }
+        return c
+    }
+
+    func pipeline(_ c: ExperimentConfig, in directory: URL) throws -> WeakToStrongPipeline {
+        WeakToStrongPipeline(config: c, runsRoot: directory, dataDirectory: try DataDirectory.resolve(nil),
+                             progress: ProgressDisplay(quiet: true))
+    }
+
+    func testHeadRunEndToEndIsSaneDeterministicAndResumable() throws {
+        let c = config()
+        let storeA = try RunStore(url: root.appendingPathComponent("a/runs.sqlite"))
+        let a = try pipeline(c, in: root.appendingPathComponent("a")).run(store: storeA)
+
+        // Sanity on real data: the strong ceiling beats the weak supervisor, PGR is finite.
+        XCTAssertGreaterThan(a.ceiling.auc, a.weak.auc, "ceiling should beat the 2-layer weak model on SST-2")
+        XCTAssertGreaterThan(a.weak.auc, 0.6)
+        for s in a.students {
+            XCTAssertNotNil(s.pgrAUC)
+            XCTAssertTrue(s.pgrAUC!.isFinite)
+            XCTAssertGreaterThan(s.test.auc, 0.6)
+            XCTAssertGreaterThanOrEqual(s.oracleStopAUC!, s.test.auc - 1e-9, "the oracle stop is the best test AUC seen")
+        }
+        XCTAssertEqual(a.students.map(\.loss), ["xent", "logconf"])
+        let runDirectory = root.appendingPathComponent("a/\(c.runName)")
+        for file in ["config.json", "splits.json", "metrics.json", "predictions.csv", "curves.csv", "results.md"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: runDirectory.appendingPathComponent(file).path), file)
+        }
+        XCTAssertEqual(try storeA.runs().first?.status, "finished")
+        XCTAssertTrue(try storeA.metrics(runID: c.runName).contains { $0.stage == "student-logconf" && $0.name == "pgr_auc" })
+
+        // The same seed in a fresh directory gives byte-identical predictions.
+        let b = try pipeline(c, in: root.appendingPathComponent("b")).run()
+        let predictionsA = try String(contentsOf: runDirectory.appendingPathComponent("predictions.csv"), encoding: .utf8)
+        let bDirectory = root.appendingPathComponent("b/\(c.runName)")
+        XCTAssertEqual(try String(contentsOf: bDirectory.appendingPathComponent("predictions.csv"), encoding: .utf8), predictionsA)
+        XCTAssertEqual(b.students.map(\.test.auc), a.students.map(\.test.auc))
+
+        // A run killed after its first stages resumes: delete what had not finished, rerun, same result.
+        let stageCache = root.appendingPathComponent("b/.cache/stages")
+        let weakStage = try JSONDecoder().decode(StageOutput.self, from: Data(contentsOf: bDirectory.appendingPathComponent("stages/weak supervisor (all-MiniLM-L6-v2@2).json")))
+        for file in try FileManager.default.contentsOfDirectory(atPath: stageCache.path) where !file.hasPrefix(weakStage.key) {
+            try FileManager.default.removeItem(at: stageCache.appendingPathComponent(file))
+        }
+        try FileManager.default.removeItem(at: bDirectory.appendingPathComponent("metrics.json"))
+        try FileManager.default.removeItem(at: bDirectory.appendingPathComponent("predictions.csv"))
+        let resumed = try pipeline(c, in: root.appendingPathComponent("b")).run()
+        XCTAssertEqual(resumed.cachedStages, ["weak supervisor (all-MiniLM-L6-v2@2)"])
+        XCTAssertEqual(try String(contentsOf: bDirectory.appendingPathComponent("predictions.csv"), encoding: .utf8), predictionsA)
+
+        // A rerun of a finished run recomputes nothing.
+        let again = try pipeline(c, in: root.appendingPathComponent("b")).run()
+        XCTAssertEqual(again.cachedStages.count, 4)
+    }
+
+    func testAnotherSeedChangesSplitsAndPredictions() throws {
+        var c = config(losses: [.xent])
+        c.sizes = SplitSizes(weakTrain: 120, strongTrain: 120, validation: 80, test: 120)
+        let first = try pipeline(c, in: root).splits()
+        c.seed = 4
+        let second = try pipeline(c, in: root).splits()
+        XCTAssertNotEqual(first.test.map(\.id), second.test.map(\.id))
+    }
+
+    func testLoRARunTrainsAdaptersEndToEnd() throws {
+        let c = config(mode: .lora, losses: [.xent])
+        let summary = try pipeline(c, in: root).run()
+        XCTAssertTrue(summary.weak.auc.isFinite && summary.ceiling.auc.isFinite)
+        XCTAssertTrue(summary.students[0].test.auc.isFinite)
+        let stage = try JSONDecoder().decode(StageOutput.self, from: Data(contentsOf: root.appendingPathComponent("\(c.runName)/stages/strong ceiling (all-MiniLM-L6-v2@2).json")))
+        XCTAssertGreaterThan(stage.training.curve.count, 2)
+        XCTAssertEqual(stage.training.totalSteps, 2)  // 48 examples, batch 32, 1 epoch
+    }
+
+    func testMissingModelFailsWithInstallHint() throws {
+        var c = config()
+        c.strongModel = "no-such-model"
+        XCTAssertThrowsError(try pipeline(c, in: root).run()) { error in
+            XCTAssertTrue("\(error)".contains("unknown model") || "\(error)".contains("models install"), "\(error)")
+        }
+    }
+}
