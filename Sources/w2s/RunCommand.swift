@@ -71,7 +71,7 @@ func printTables(_ summaries: [RunSummary], runsDir: String) {
     for s in summaries { print(s.table.split(separator: "\n").dropFirst(2).joined(separator: "\n")) }
     print("")
     for s in summaries {
-        let stages = s.stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.1fs", $0.value))\(s.cachedStages.contains($0.key) ? " (cached)" : "")" }
+        let stages = s.stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2fs", $0.value))\(s.cachedStages.contains($0.key) ? " (cached)" : "")" }
         print("\(s.runName): splits \(s.splitCounts["weak_train"]!)/\(s.splitCounts["strong_train"]!)/\(s.splitCounts["validation"]!)/\(s.splitCounts["test"]!), weak-label accuracy \(String(format: "%.3f", s.weakLabelAccuracy)); \(stages.joined(separator: ", "))")
     }
     print("\nRun directories, predictions and curves: \(runsDir)/<run>/ ; query all runs: w2s results")
@@ -103,11 +103,11 @@ struct RunCommand: ParsableCommand {
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "The built-in default experiment: head mode, MiniLM-L6 → MPNet, xent and logconf students on sst2, ag_news and boolq.")
+        abstract: "The built-in default experiment: head mode, MiniLM-L6 → MPNet, xent and logconf students on sst2, twitter_sentiment and ag_news.")
 
     @OptionGroup var options: ExperimentOptions
-    @Option(help: "Datasets of the demo.") var datasets = "sst2,ag_news,boolq"
-    @Option(help: "Demo split sizes.") var demoSizes = "600,600,200,600"
+    @Option(help: "Datasets of the demo.") var datasets = "sst2,twitter_sentiment,ag_news"
+    @Option(help: "Demo split sizes weak-train,strong-train,validation,test.") var demoSizes = "500,500,200,500"
 
     func run() throws {
         var options = options

@@ -66,6 +66,7 @@ public final class WeakToStrongPipeline {
     /// Loads a finished stage by key, or runs `body` and stores its output atomically.
     func stage(_ name: String, key: String, _ body: () throws -> StageOutput) throws -> StageOutput {
         let cacheURL = runsRoot.appendingPathComponent(".cache/stages/\(key).json")
+        let activationSecondsBefore = stageSeconds.filter { $0.key.hasPrefix("activations") }.values.reduce(0, +)
         let runCopy = runDirectory.appendingPathComponent("stages/\(name).json")
         if FileManager.default.fileExists(atPath: cacheURL.path), let saved = try? AtomicFile.readJSON(StageOutput.self, from: cacheURL),
            saved.key == key {
@@ -77,7 +78,8 @@ public final class WeakToStrongPipeline {
         }
         let started = Date()
         var output = try body()
-        output.seconds = Date().timeIntervalSince(started)
+        // Training time only: activation extraction is timed under its own name.
+        output.seconds = Date().timeIntervalSince(started) - (stageSeconds.filter { $0.key.hasPrefix("activations") }.values.reduce(0, +) - activationSecondsBefore)
         stageSeconds[name] = output.seconds
         try AtomicFile.writeJSON(output, to: cacheURL)
         try AtomicFile.writeJSON(output, to: runCopy)
@@ -94,8 +96,10 @@ public final class WeakToStrongPipeline {
         let classifier: TrainableClassifier
         switch config.mode {
         case .head:
+            let started = Date()
             let features = try activations.activations(model: model, examples: all, layers: [-1], maxLength: config.maxLength,
                                                         progress: progress)[-1]!
+            stageSeconds["activations \(model)", default: 0] += Date().timeIntervalSince(started)
             classifier = HeadClassifier(features: features, fitRows: trainRows)
         case .lora, .full:
             // A fresh copy each time: adapters and finetuned weights must not leak between stages.
