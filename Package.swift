@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "Transformers", dependencies: ["Tensors"], swiftSettings: fast),
         .target(name: "Datasets"),
         .target(name: "Training", dependencies: ["Tensors", "Analysis"], swiftSettings: fast),
-        .target(name: "Probes", dependencies: ["Tensors"], swiftSettings: fast),
+        .target(name: "Probes", dependencies: ["Tensors", "COpenBLAS"], swiftSettings: fast),
         .target(name: "Analysis"),
         .target(name: "Experiments", dependencies: [
             "Tensors", "Transformers", "Datasets", "Training", "Probes", "Analysis",

@@ -2,3 +2,5 @@
 // Thread control of OpenBLAS: our own parallel loops call BLAS with one thread to avoid nesting.
 void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
+// LAPACK (shipped inside OpenBLAS): Cholesky solve of a symmetric positive definite system.
+void dposv_(const char *uplo, const int *n, const int *nrhs, double *a, const int *lda, double *b, const int *ldb, int *info);

@@ -1,0 +1,100 @@
+import Foundation
+import Tensors
+
+/// TopoFilter (Wu et al. 2020) as the EleutherAI post uses it to drop suspicious weak labels.
+///
+/// 1. TopoCC: build the k-nearest-neighbour graph of the activations (cosine, `componentK` = 50); for each
+///    hard class keep only the largest connected component of the subgraph on that class's points (two
+///    points are joined when either is among the other's neighbours). Points outside it are removed.
+/// 2. ζ step: among the survivors, a point's neighbour label is the mean soft label of its `zetaK` = 50
+///    nearest survivors; the points whose label is furthest from it are removed until `fraction` of all
+///    points is gone. Adjusting ζ to hit the target fraction is exactly this ranking.
+/// When TopoCC alone removes more than the target, nothing more is removed and `componentsExceededTarget`
+/// says so (the post reports seven such datasets).
+public struct TopoFilter: Sendable {
+    public var componentK = 50
+    public var zetaK = 50
+    public var fraction = 0.1
+
+    public init(componentK: Int = 50, zetaK: Int = 50, fraction: Double = 0.1) {
+        self.componentK = componentK; self.zetaK = zetaK; self.fraction = fraction
+    }
+
+    public struct Result: Codable, Sendable, Equatable {
+        /// Indices of the points kept, ascending.
+        public var kept: [Int]
+        public var removedByComponents: Int
+        public var removedByZeta: Int
+        public var componentsExceededTarget: Bool
+    }
+
+    public func filter(features: Tensor, labels: [Float]) throws -> Result {
+        try ProbeInput.validate(features: features, labels: labels, what: "TopoFilter")
+        guard fraction >= 0 && fraction < 1 else { throw ProbeError.invalid("TopoFilter: fraction must be in [0, 1) (got \(fraction))") }
+        let n = features.rows
+        let search = NearestNeighbors(references: features)
+        let graph = search.neighbors(of: search.references, k: componentK, excludingSelf: true)
+        let positive = labels.map { $0 > 0.5 }
+
+        // Union-find over same-class kNN edges.
+        var parent = Array(0..<n)
+        func root(_ i: Int) -> Int {
+            var i = i
+            while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }
+            return i
+        }
+        for i in 0..<n { for j in graph[i] where positive[i] == positive[j] {
+            let a = root(i), b = root(j)
+            if a != b { parent[max(a, b)] = min(a, b) }
+        } }
+        var componentSize: [Int: Int] = [:]
+        for i in 0..<n { componentSize[root(i), default: 0] += 1 }
+        var largest: [Bool: Int] = [:]   // class → root of its largest component (lowest root on ties)
+        for (r, size) in componentSize.sorted(by: { $0.key < $1.key }) {
+            let cls = positive[r]
+            if let best = largest[cls], componentSize[best]! >= size { continue }
+            largest[cls] = r
+        }
+        let survivors = (0..<n).filter { largest[positive[$0]] == root($0) }
+        let removedByComponents = n - survivors.count
+        let target = Int((Double(n) * fraction).rounded())
+        let remaining = max(0, target - removedByComponents)
+        guard remaining > 0 else {
+            return Result(kept: survivors, removedByComponents: removedByComponents, removedByZeta: 0,
+                          componentsExceededTarget: removedByComponents > target)
+        }
+        // ζ step on the survivors only.
+        var sub = Tensor(zeros: [survivors.count, features.columns])
+        for (row, i) in survivors.enumerated() {
+            for j in 0..<features.columns { sub.data[row * features.columns + j] = features.data[i * features.columns + j] }
+        }
+        let subLabels = survivors.map { labels[$0] }
+        let neighbours = NearestNeighbors(references: sub).neighbors(of: sub, k: zetaK, excludingSelf: true)
+        let disagreement = neighbours.enumerated().map { row, list -> Float in
+            let mean = list.isEmpty ? subLabels[row] : list.reduce(Float(0)) { $0 + subLabels[$1] } / Float(list.count)
+            return abs(subLabels[row] - mean)
+        }
+        let dropped = Set(LabelFilter.mostDisagreeing(disagreement, count: remaining).map { survivors[$0] })
+        return Result(kept: survivors.filter { !dropped.contains($0) }, removedByComponents: removedByComponents,
+                      removedByZeta: dropped.count, componentsExceededTarget: false)
+    }
+}
+
+/// Filtering by probe disagreement: drop the fraction of training points whose weak label is furthest from
+/// the probe's prediction.
+public enum LabelFilter {
+    /// Indices kept (ascending) after removing exactly round(n · fraction) points with the largest
+    /// |probe − label| (ties: the lower index is removed first).
+    public static func keepAgreeing(probe: [Float], labels: [Float], fraction: Double) throws -> [Int] {
+        guard probe.count == labels.count else { throw ProbeError.invalid("filter: \(probe.count) probe predictions for \(labels.count) labels") }
+        guard fraction >= 0 && fraction < 1 else { throw ProbeError.invalid("filter: fraction must be in [0, 1) (got \(fraction))") }
+        let count = Int((Double(labels.count) * fraction).rounded())
+        let dropped = Set(mostDisagreeing(zip(probe, labels).map { abs($0 - $1) }, count: count))
+        return labels.indices.filter { !dropped.contains($0) }
+    }
+
+    /// The `count` indices with the largest values (ties: lower index first).
+    static func mostDisagreeing(_ values: [Float], count: Int) -> [Int] {
+        Array(values.indices.sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 }.prefix(count))
+    }
+}
