@@ -21,6 +21,16 @@ struct ExperimentOptions: ParsableArguments {
     @Option(help: "Learning rate of the strong model (default: 1e-3 head, 8e-5 lora/full).") var lrStrong: Float?
     @Option(help: "Effective batch size (gradient accumulation over micro-batches).") var batchSize = 32
     @Option(help: "LoRA rank.") var loraRank = 8
+    @Option(help: "Interventions after the vanilla students, comma separated, or all/none: strong-to-strong, bootstrap, probe, filter, relabel, linearity, probe-sweep. Their students use the first loss.")
+    var methods = "none"
+    @Option(help: "Strong-model layer the probes read (default: the middle layer).") var probeLayer: Int?
+    @Option(help: "k of the kNN probe (neighbours by cosine similarity of mean-pooled activations).") var knnK = 50
+    @Option(help: "L2 penalty λ of the logistic probe (λ‖w‖² on standardised activations).") var logisticPenalty = 1e-2
+    @Option(help: "Fraction of strong-train that filtering removes.") var filterFraction = 0.1
+    @Option(help: "k of both TopoFilter steps.") var topoK = 50
+    @Option(help: "Strong-to-strong relabeling iterations.") var strongToStrongIterations = 2
+    @Option(help: "Intermediate bootstrapping rungs between weak and strong, comma separated (default: the strong model at half depth).")
+    var bootstrapVia: String?
     @Option(help: "Where runs, the run store and caches live.") var runsDir = "runs"
     @Option(help: "Folder of raw datasets (default: ../shared/datasets when present, else $W2S_DATA).") var dataDir: String?
     @Flag(help: "No progress display.") var quiet = false
@@ -36,6 +46,17 @@ struct ExperimentOptions: ParsableArguments {
             return v
         }
         _ = try ModelReference(parsing: weak); _ = try ModelReference(parsing: strong)
+        let methodList = try Intervention.parse(list: methods)
+        var settings = InterventionSettings()
+        settings.probeLayer = probeLayer; settings.knnK = knnK; settings.logisticPenalty = logisticPenalty
+        settings.filterFraction = filterFraction; settings.topoK = topoK; settings.strongToStrongIterations = strongToStrongIterations
+        if let bootstrapVia {
+            settings.bootstrapVia = bootstrapVia.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            for rung in settings.bootstrapVia! { _ = try ModelReference(parsing: rung) }
+        }
+        guard knnK >= 1, topoK >= 1, logisticPenalty >= 0, (0..<1).contains(filterFraction), strongToStrongIterations >= 1 else {
+            throw ValidationError("--knn-k and --topo-k must be ≥ 1, --logistic-penalty ≥ 0, --filter-fraction in [0, 1), --strong-to-strong-iterations ≥ 1")
+        }
         return datasets.flatMap { dataset in seedList.map { seed in
             var weakTraining = ExperimentConfig.defaultTraining(mode: mode, strong: false, seed: seed)
             var strongTraining = ExperimentConfig.defaultTraining(mode: mode, strong: true, seed: seed)
@@ -46,7 +67,7 @@ struct ExperimentOptions: ParsableArguments {
             return ExperimentConfig(dataset: dataset, sizes: SplitSizes(weakTrain: parts[0], strongTrain: parts[1], validation: parts[2], test: parts[3]),
                                     seed: seed, weakModel: weak, strongModel: strong, mode: mode, losses: losses,
                                     weakTraining: weakTraining, strongTraining: strongTraining, maxLength: maxLength,
-                                    loraRank: loraRank, loraAlpha: Float(2 * loraRank))
+                                    loraRank: loraRank, loraAlpha: Float(2 * loraRank), methods: methodList, interventions: settings)
         } }
     }
 
@@ -73,6 +94,15 @@ func printTables(_ summaries: [RunSummary], runsDir: String) {
     for s in summaries {
         let stages = s.stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2fs", $0.value))\(s.cachedStages.contains($0.key) ? " (cached)" : "")" }
         print("\(s.runName): splits \(s.splitCounts["weak_train"]!)/\(s.splitCounts["strong_train"]!)/\(s.splitCounts["validation"]!)/\(s.splitCounts["test"]!), weak-label accuracy \(String(format: "%.3f", s.weakLabelAccuracy)); \(stages.joined(separator: ", "))")
+    }
+    for s in summaries where !s.probeSweep.isEmpty {
+        print("\n\(s.runName) probe sweep (test AUC − weak AUC; all points in probe_sweep.csv):")
+        for probe in ["knn", "logistic"] {
+            for layer in Set(s.probeSweep.map(\.layer)).sorted() {
+                let points = s.probeSweep.filter { $0.probe == probe && $0.layer == layer }
+                print("  \(probe) layer \(layer): " + points.map { String(format: "%@=%g %+.3f", probe == "knn" ? "k" : "λ", $0.parameter, $0.minusWeakAUC) }.joined(separator: "  "))
+            }
+        }
     }
     print("\nRun directories, predictions and curves: \(runsDir)/<run>/ ; query all runs: w2s results")
 }

@@ -40,6 +40,21 @@ public final class EncoderClassifier: TrainableClassifier {
         return out
     }
 
+    /// Mean-pooled last-layer activations of the (finetuned) encoder for `rows`, [rows.count, hidden].
+    public func pooledFeatures(rows: [Int], batchSize: Int = 32) throws -> Tensor {
+        let c = model.encoder.config.hiddenSize
+        var out = Tensor(zeros: [rows.count, c])
+        for start in stride(from: 0, to: rows.count, by: batchSize) {
+            let slice = Array(rows[start..<min(start + batchSize, rows.count)])
+            let batch = model.tokenizer.batch(slice.map { texts[$0] })
+            var unused: [Int: Tensor] = [:]
+            let hidden = try model.encoder.forward(batch, training: false, pooled: &unused)
+            let pooled = MeanPooling.forward(hidden, mask: batch.attentionMask, batch: batch.batchSize, length: batch.sequenceLength)
+            for i in 0..<pooled.count { out.data[start * c + i] = pooled.data[i] }
+        }
+        return out
+    }
+
     public func backward(_ dLogits: Tensor) {
         guard let cached else { preconditionFailure("classifier: backward without a training forward") }
         let dW = BLAS.matmul(dLogits, cached.pooled, transposeA: true)

@@ -34,6 +34,9 @@ public struct RunSummary: Codable, Sendable {
     public var students: [StudentScore]
     public var stageSeconds: [String: Double]
     public var cachedStages: [String]
+    /// Intervention rows (strong-to-strong, bootstrapping, probes, filtering, relabeling, linearity).
+    public var methods: [MethodScore] = []
+    public var probeSweep: [ProbeSweepPoint] = []
 
     /// The result table (Markdown).
     public var table: String {
@@ -45,6 +48,9 @@ public struct RunSummary: Codable, Sendable {
             lines.append("| \(config.dataset) | student \(config.strongModel) | \(s.loss) (weak labels) | \(f(s.test.auc)) | \(f(s.test.accuracy)) | \(f(s.pgrAUC)) | \(f(s.pgrAccuracy)) | \(f(s.oracleStopAUC)) | \(f(s.agreement.whereSupervisorCorrect)) / \(f(s.agreement.whereSupervisorWrong)) |")
         }
         lines.append("| \(config.dataset) | ceiling \(config.strongModel) | xent (ground truth) | \(f(ceiling.auc)) | \(f(ceiling.accuracy)) | | | | |")
+        for m in methods {
+            lines.append("| \(config.dataset) | \(m.method) | \(m.variant) | \(f(m.test.auc)) | \(f(m.test.accuracy)) | \(f(m.pgrAUC)) | \(f(m.pgrAccuracy)) | | \(m.note ?? "") |")
+        }
         return lines.joined(separator: "\n")
     }
 }

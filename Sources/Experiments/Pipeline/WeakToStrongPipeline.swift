@@ -31,6 +31,8 @@ public final class WeakToStrongPipeline {
     public var runDirectory: URL { runsRoot.appendingPathComponent(config.runName) }
     var stageSeconds: [String: Double] = [:]
     var cachedStages: [String] = []
+    /// Layers of the strong model the interventions read, extracted in the same pass as the last layer.
+    var extraStrongLayers: [Int] = []
 
     public init(config: ExperimentConfig, runsRoot: URL, dataDirectory: URL, models: ModelStore = ModelStore(),
                 progress: ProgressDisplay = ProgressDisplay()) {
@@ -86,18 +88,25 @@ public final class WeakToStrongPipeline {
         return output
     }
 
-    /// Trains one classifier on `train` rows and predicts every split.
+    /// Trains one classifier on the `trainSplit` rows (only those at positions `keep`, when given; `targets`
+    /// has one entry per row of the split) and predicts every split. `exportFeatures`: in lora/full mode,
+    /// also store the trained encoder's pooled activations (for the linearity analysis).
     func fit(stage name: String, model: ModelReference, examples: [(String, [Example])], trainSplit: String,
-             targets: [Float], validationLabels: [Int], analysisLabels: [Int], training: TrainingConfig, key: String) throws -> StageOutput {
+             targets: [Float], keep: [Int]? = nil, validationLabels: [Int], analysisLabels: [Int], training: TrainingConfig,
+             key: String, exportFeatures: Bool = false) throws -> StageOutput {
         var offsets: [String: Range<Int>] = [:]
         var all: [Example] = []
         for (split, list) in examples { offsets[split] = all.count..<(all.count + list.count); all += list }
-        let trainRows = Array(offsets[trainSplit]!), validationRows = Array(offsets["validation"]!), testRows = Array(offsets["test"]!)
+        let splitRows = Array(offsets[trainSplit]!)
+        let positions = keep ?? Array(splitRows.indices)
+        let trainRows = positions.map { splitRows[$0] }, trainTargets = positions.map { targets[$0] }
+        let validationRows = Array(offsets["validation"]!), testRows = Array(offsets["test"]!)
         let classifier: TrainableClassifier
         switch config.mode {
         case .head:
             let started = Date()
-            let features = try activations.activations(model: model, examples: all, layers: [-1], maxLength: config.maxLength,
+            let layers = model == (try ModelReference(parsing: config.strongModel)) ? [-1] + extraStrongLayers : [-1]
+            let features = try activations.activations(model: model, examples: all, layers: layers, maxLength: config.maxLength,
                                                         progress: progress)[-1]!
             stageSeconds["activations \(model)", default: 0] += Date().timeIntervalSince(started)
             classifier = HeadClassifier(features: features, fitRows: trainRows)
@@ -109,14 +118,22 @@ public final class WeakToStrongPipeline {
         }
         progress.begin(name)
         let result = try Trainer(config: training).train(
-            model: classifier, trainRows: trainRows, targets: targets, validationRows: validationRows,
+            model: classifier, trainRows: trainRows, targets: trainTargets, validationRows: validationRows,
             validationLabels: validationLabels, analysisRows: testRows, analysisLabels: analysisLabels) { p in
             self.progress.update(p.step, p.totalSteps, detail: String(format: "loss %.3f  val AUC %.3f", p.loss, p.lastValidationAUC ?? .nan))
         }
         var predictions: [String: [Float]] = [:]
         for (split, range) in offsets { predictions[split] = try predictProbabilities(classifier, rows: Array(range), batchSize: 64) }
+        if exportFeatures, let encoderClassifier = classifier as? EncoderClassifier {
+            try MatrixFile.write(try encoderClassifier.pooledFeatures(rows: Array(0..<all.count)), to: featuresURL(stageKey: key))
+        }
         progress.finish(String(format: "best val AUC %.3f at step %d/%d", result.bestValidationAUC, result.bestStep, result.totalSteps))
         return StageOutput(stage: name, key: key, predictions: predictions, training: result, seconds: 0)
+    }
+
+    /// Pooled activations of a finetuned encoder stage (lora/full), rows in the stage's example order.
+    func featuresURL(stageKey: String) -> URL {
+        runsRoot.appendingPathComponent(".cache/stages/\(stageKey).features.w2sm")
     }
 
     func key(_ parts: String...) -> String {
@@ -150,6 +167,7 @@ public final class WeakToStrongPipeline {
         let truth = { (examples: [Example]) in examples.map(\.label) }
         let strongSplits = [("strong_train", splits.strongTrain), ("validation", splits.validation), ("test", splits.test)]
 
+        extraStrongLayers = try layersForInterventions(strong: strong)
         let weakKey = key("weak", data, weak.description, Self.json(config.weakTraining))
         let weakOut = try stage("weak supervisor (\(weak))", key: weakKey) {
             try fit(stage: "weak supervisor (\(weak))", model: weak,
@@ -176,10 +194,18 @@ public final class WeakToStrongPipeline {
             let name = "student \(loss.name) (\(strong))"
             students.append((loss, try stage(name, key: studentKey) {
                 try fit(stage: name, model: strong, examples: strongSplits, trainSplit: "strong_train", targets: weakLabels,
-                        validationLabels: weakValidation, analysisLabels: truth(splits.test), training: training, key: studentKey)
+                        validationLabels: weakValidation, analysisLabels: truth(splits.test), training: training, key: studentKey,
+                        exportFeatures: config.methods.contains(.linearity))
             }))
         }
-        let summary = summarize(splits: splits, weak: weakOut, ceiling: ceilingOut, students: students)
+        var summary = summarize(splits: splits, weak: weakOut, ceiling: ceilingOut, students: students)
+        if !config.methods.isEmpty {
+            let context = InterventionContext(splits: splits, data: data, weak: weak, strong: strong, weakOut: weakOut,
+                                              ceilingOut: ceilingOut, student: students[0].1, studentLoss: students[0].0,
+                                              weakScore: summary.weak, ceilingScore: summary.ceiling)
+            (summary.methods, summary.probeSweep) = try runInterventions(context)
+            summary.stageSeconds = stageSeconds; summary.cachedStages = cachedStages
+        }
         try write(summary: summary, splits: splits, weak: weakOut, ceiling: ceilingOut, students: students)
         if let store {
             var done = record
@@ -196,6 +222,12 @@ public final class WeakToStrongPipeline {
                 if let o = s.oracleStopAUC { m["oracle_stop_auc"] = o }
                 if let o = s.oracleStopPGR { m["oracle_stop_pgr"] = o }
                 try store.record(runID: config.runName, stage: "student-\(s.loss)", metrics: m)
+            }
+            for m in summary.methods {
+                var values = ["test_auc": m.test.auc, "test_accuracy": m.test.accuracy]
+                if let p = m.pgrAUC { values["pgr_auc"] = p }
+                if let p = m.pgrAccuracy { values["pgr_accuracy"] = p }
+                try store.record(runID: config.runName, stage: "method:\(m.method):\(m.variant)", metrics: values)
             }
             for (stage, seconds) in summary.stageSeconds {
                 try store.recordTiming(runID: config.runName, stage: stage, seconds: seconds, cached: summary.cachedStages.contains(stage))
@@ -245,6 +277,11 @@ public final class WeakToStrongPipeline {
             }
         }
         try AtomicFile.write(Data(curves.utf8), to: runDirectory.appendingPathComponent("curves.csv"))
+        if !summary.probeSweep.isEmpty {
+            var sweep = "probe,layer,parameter,test_auc,minus_weak_auc\n"
+            for p in summary.probeSweep { sweep += "\(p.probe),\(p.layer),\(p.parameter),\(p.testAUC),\(p.minusWeakAUC)\n" }
+            try AtomicFile.write(Data(sweep.utf8), to: runDirectory.appendingPathComponent("probe_sweep.csv"))
+        }
         try AtomicFile.write(Data((summary.table + "\n").utf8), to: runDirectory.appendingPathComponent("results.md"))
     }
 }

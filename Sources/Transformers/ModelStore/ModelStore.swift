@@ -72,6 +72,14 @@ public struct ModelStore: Sendable {
         FileManager.default.fileExists(atPath: directory(name).appendingPathComponent(ModelInstaller.marker).path)
     }
 
+    /// Transformer layers of a reference (k for NAME@k, else the checkpoint's count), from config.json only.
+    public func layerCount(_ reference: ModelReference) throws -> Int {
+        let full = try EncoderConfig.load(try locate(reference).appendingPathComponent("config.json")).layers
+        guard let k = reference.layers else { return full }
+        guard k <= full else { throw ModelStoreError.badReference("\(reference): the model has only \(full) layers") }
+        return k
+    }
+
     /// Loads a model by reference (truncated to its first k layers for NAME@k).
     public func load(_ reference: ModelReference, maxSequenceLength: Int? = nil) throws -> SentenceEncoder {
         try SentenceEncoder.load(name: reference.description, directory: try locate(reference),

@@ -1,0 +1,74 @@
+import Foundation
+
+/// The interventions of the source documents, run on top of vanilla weak-to-strong training and reported
+/// next to it (EleutherAI's post; Burns et al. for bootstrapping and the linearity analysis).
+public enum Intervention: String, Codable, Sendable, CaseIterable {
+    /// Relabel strong-train with the student's own predictions and train a fresh student; N iterations.
+    case strongToStrong = "strong-to-strong"
+    /// A chain weak → intermediate models → strong, each rung trained on the previous rung's labels.
+    case bootstrap
+    /// Probes (kNN, logistic regression) on frozen strong activations, fit to the weak labels, scored on test.
+    case probe
+    /// Drop the strong-train points where a probe (kNN, logistic, TopoFilter) disagrees most with the weak label.
+    case filter
+    /// Train the student on a probe's in-sample predictions instead of the weak labels.
+    case relabel
+    /// lp(weak), lp(gt), ft(weak), ft(weak)+lp(gt), ft(gt) (Burns et al. §5.2.3).
+    case linearity
+    /// Probe AUC minus weak-label AUC over k, the L2 penalty and the layer.
+    case probeSweep = "probe-sweep"
+
+    /// "all", "none" or a comma-separated list.
+    public static func parse(list: String) throws -> [Intervention] {
+        let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if names == ["all"] { return allCases }
+        if names.isEmpty || names == ["none"] { return [] }
+        return try names.map { name in
+            guard let m = Intervention(rawValue: name) else {
+                throw ExperimentError.invalid("unknown method '\(name)'; choose from \(allCases.map(\.rawValue).joined(separator: ", ")), all, none")
+            }
+            return m
+        }
+    }
+}
+
+/// Hyperparameters of the interventions, defaults from the EleutherAI post.
+public struct InterventionSettings: Codable, Hashable, Sendable {
+    /// Layer of the strong model whose mean-pooled activations the probes read (nil: the middle layer).
+    public var probeLayer: Int? = nil
+    public var knnK = 50
+    /// λ of the logistic probe's λ‖w‖² on standardised activations.
+    public var logisticPenalty = 1e-2
+    /// Fraction of strong-train removed by filtering.
+    public var filterFraction = 0.1
+    /// k of both TopoFilter steps.
+    public var topoK = 50
+    public var strongToStrongIterations = 2
+    /// Intermediate rungs between weak and strong (nil: the strong model truncated to half its layers).
+    public var bootstrapVia: [String]? = nil
+    public var sweepK = [5, 10, 20, 50, 100, 200]
+    public var sweepPenalty = [1e-4, 1e-3, 1e-2, 1e-1, 1]
+
+    public init() {}
+}
+
+/// One result row of an intervention, scored like the student on the ground-truth test set.
+public struct MethodScore: Codable, Sendable {
+    public var method: String
+    public var variant: String
+    public var test: ModelScore
+    public var pgrAUC: Double?
+    public var pgrAccuracy: Double?
+    public var note: String?
+}
+
+/// One point of the probe hyperparameter sweep.
+public struct ProbeSweepPoint: Codable, Sendable, Hashable {
+    public var probe: String
+    public var layer: Int
+    /// k for kNN, λ for logistic regression.
+    public var parameter: Double
+    public var testAUC: Double
+    /// Probe AUC minus the weak labels' AUC on the same test set (what the post plots).
+    public var minusWeakAUC: Double
+}

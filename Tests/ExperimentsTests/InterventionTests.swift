@@ -1,0 +1,67 @@
+import XCTest
+import Foundation
+import Datasets
+import Experiments
+import Training
+import Transformers
+
+/// Every intervention end to end on a small real SST-2 subset with real truncated pretrained models.
+final class InterventionTests: XCTestCase {
+    var root: URL!
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("w2s-interventions-\(UUID())")
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
+
+    func pipeline(_ c: ExperimentConfig) throws -> WeakToStrongPipeline {
+        WeakToStrongPipeline(config: c, runsRoot: root, dataDirectory: try DataDirectory.resolve(nil), progress: ProgressDisplay(quiet: true))
+    }
+
+    func testEveryInterventionRunsAndReportsSaneRows() throws {
+        var settings = InterventionSettings()
+        settings.knnK = 20; settings.topoK = 10
+        let c = ExperimentConfig(dataset: "sst2", sizes: SplitSizes(weakTrain: 200, strongTrain: 200, validation: 100, test: 200),
+                                 seed: 5, weakModel: "all-MiniLM-L6-v2@2", strongModel: "all-mpnet-base-v2@6", mode: .head,
+                                 losses: [.xent], maxLength: 64, methods: Intervention.allCases, interventions: settings)
+        let summary = try pipeline(c).run()
+        func rows(_ method: String) -> [MethodScore] { summary.methods.filter { $0.method == method } }
+
+        XCTAssertEqual(rows("strong-to-strong").map(\.variant), ["iteration 1 (xent)", "iteration 2 (xent)"])
+        // Default chain: weak → strong at half depth → strong.
+        XCTAssertEqual(rows("bootstrap").map(\.variant), ["all-MiniLM-L6-v2@2 → all-mpnet-base-v2@3",
+                                                          "all-MiniLM-L6-v2@2 → all-mpnet-base-v2@3 → all-mpnet-base-v2@6"])
+        XCTAssertEqual(rows("probe").map(\.variant), ["kNN k=20, layer 3", "logistic λ=0.01, layer 3"])
+        XCTAssertEqual(rows("filter 10%").count, 3)
+        for row in rows("filter 10%") { XCTAssertTrue(row.note!.hasPrefix("removed 20;"), row.note!) }  // exactly 10% of 200
+        XCTAssertEqual(rows("relabel").count, 2)
+        let linearity = Dictionary(uniqueKeysWithValues: rows("linearity").map { ($0.variant, $0.test.auc) })
+        XCTAssertEqual(Set(linearity.keys), ["lp(weak)", "lp(gt)", "ft(weak)", "ft(weak)+lp(gt)", "ft(gt)"])
+        XCTAssertEqual(linearity["ft(gt)"], summary.ceiling.auc)
+        XCTAssertEqual(linearity["ft(weak)"], summary.students[0].test.auc)
+        XCTAssertGreaterThan(linearity["lp(gt)"]!, linearity["lp(weak)"]!, "a probe on ground truth beats one on weak labels")
+        for row in summary.methods {
+            XCTAssertGreaterThan(row.test.auc, 0.6, "\(row.method) \(row.variant) should learn SST-2")
+            XCTAssertTrue(row.pgrAUC?.isFinite ?? false)
+        }
+        // Sweep: layers 1, 3, 6 × (6 values of k + 5 penalties).
+        XCTAssertEqual(summary.probeSweep.count, 33)
+        XCTAssertEqual(Set(summary.probeSweep.map(\.layer)), [1, 3, 6])
+        for p in summary.probeSweep { XCTAssertEqual(p.minusWeakAUC, p.testAUC - summary.weak.auc, accuracy: 1e-12) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("\(c.runName)/probe_sweep.csv").path))
+
+        // A rerun recomputes nothing and reports the same rows.
+        let again = try pipeline(c).run()
+        XCTAssertEqual(again.methods.map(\.test.auc), summary.methods.map(\.test.auc))
+        XCTAssertTrue(again.cachedStages.contains { $0.hasPrefix("strong-to-strong 2") }, "\(again.cachedStages)")
+        XCTAssertNil(again.stageSeconds["activations all-mpnet-base-v2@6"].flatMap { $0 > 1 ? $0 : nil }, "activations come from the cache")
+    }
+
+    func testUnknownMethodIsAClearError() {
+        XCTAssertThrowsError(try Intervention.parse(list: "probe,fancy")) { error in
+            XCTAssertTrue("\(error)".contains("unknown method 'fancy'"), "\(error)")
+        }
+        XCTAssertEqual(try Intervention.parse(list: "all"), Intervention.allCases)
+        XCTAssertEqual(try Intervention.parse(list: "none"), [])
+    }
+}
