@@ -171,3 +171,25 @@ struct ResultsCommand: ParsableCommand {
 }
 
 extension TrainingMode: ExpressibleByArgument {}
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Statistics across datasets: each student loss or intervention against a baseline, paired by run (paired t-test, Wilcoxon signed-rank).")
+    @Option(help: "Where runs live.") var runsDir = "runs"
+    @Option(help: "Metric: pgr_auc, pgr_accuracy, test_auc, test_accuracy, …") var metric = "test_auc"
+    @Option(help: "Baseline stage (as in `w2s results`), e.g. student-xent.") var baseline = "student-xent"
+    @Option(help: "Only this dataset.") var dataset: String?
+
+    func run() throws {
+        let store = try RunStore(url: URL(fileURLWithPath: runsDir).appendingPathComponent("runs.sqlite"))
+        let comparisons = try store.compare(metric: metric, baseline: baseline, dataset: dataset)
+        func f(_ x: Double?) -> String { x.map { String(format: "%.4g", $0) } ?? "n/a" }
+        print("| arm | pairs | mean \(metric) − baseline | t | p (t-test) | W | p (Wilcoxon) |")
+        print("|---|---|---|---|---|---|---|")
+        for c in comparisons {
+            print("| \(c.arm) | \(c.pairs.count) | \(String(format: "%+.4f", c.meanDifference)) | \(f(c.tTest?.statistic)) | \(f(c.tTest?.pValue)) | \(f(c.wilcoxon?.statistic)) | \(f(c.wilcoxon?.pValue)) |")
+        }
+        print("\nBaseline \(baseline); one pair per finished run (dataset × seed). Two-sided tests; n/a: fewer than two pairs or constant differences.")
+    }
+}

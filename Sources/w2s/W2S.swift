@@ -10,6 +10,7 @@ struct W2S: AsyncParsableCommand {
             RunCommand.self,
             DemoCommand.self,
             ResultsCommand.self,
+            CompareCommand.self,
             DatasetsCommand.self,
             ModelsCommand.self,
             BenchCommand.self,

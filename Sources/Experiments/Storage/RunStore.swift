@@ -19,6 +19,13 @@ public final class RunStore: Sendable {
         public var method: String
         public var status: String
         public var directory: String
+
+        public init(id: String, created: String, dataset: String, seed: Int, weakModel: String, strongModel: String,
+                    mode: String, loss: String, method: String, status: String, directory: String) {
+            self.id = id; self.created = created; self.dataset = dataset; self.seed = seed; self.weakModel = weakModel
+            self.strongModel = strongModel; self.mode = mode; self.loss = loss; self.method = method; self.status = status
+            self.directory = directory
+        }
     }
 
     public struct MetricRecord: Sendable, Codable {

@@ -1,0 +1,41 @@
+import Analysis
+import Foundation
+
+/// One arm (a student loss or an intervention row) compared with a baseline arm across finished runs,
+/// one pair per run (a run is one dataset and seed): is the difference consistent across datasets?
+public struct ArmComparison: Sendable {
+    public var arm: String
+    public var baseline: String
+    public var metric: String
+    /// (run id, arm value, baseline value).
+    public var pairs: [(run: String, arm: Double, baseline: Double)]
+    public var meanDifference: Double
+    public var tTest: TestResult?
+    public var wilcoxon: TestResult?
+}
+
+extension RunStore {
+    /// Compares every arm that shares runs with `baseline` on `metric` (e.g. "pgr_auc", "test_auc").
+    /// Tests need at least two pairs; the Wilcoxon test drops zero differences like scipy.
+    public func compare(metric: String, baseline: String, dataset: String? = nil) throws -> [ArmComparison] {
+        var values: [String: [String: Double]] = [:]   // arm → run → value
+        for run in try runs(dataset: dataset) where run.status == "finished" {
+            for m in try metrics(runID: run.id) where m.name == metric { values[m.stage, default: [:]][run.id] = m.value }
+        }
+        guard let base = values[baseline] else {
+            throw ExperimentError.invalid("no finished run has metric '\(metric)' for '\(baseline)'; see the stages with `w2s results`")
+        }
+        return values.keys.sorted().filter { $0 != baseline }.compactMap { arm in
+            let pairs = values[arm]!.keys.sorted().compactMap { run in base[run].map { (run: run, arm: values[arm]![run]!, baseline: $0) } }
+                .filter { $0.arm.isFinite && $0.baseline.isFinite }
+            guard !pairs.isEmpty else { return nil }
+            let a = pairs.map(\.arm), b = pairs.map(\.baseline)
+            let differences = zip(a, b).map { $0 - $1 }
+            let varies = Set(differences).count > 1
+            return ArmComparison(arm: arm, baseline: baseline, metric: metric, pairs: pairs,
+                                 meanDifference: differences.reduce(0, +) / Double(differences.count),
+                                 tTest: pairs.count >= 2 && varies ? pairedTTest(a, b) : nil,
+                                 wilcoxon: pairs.count >= 2 ? wilcoxonSignedRank(a, b) : nil)
+        }
+    }
+}
