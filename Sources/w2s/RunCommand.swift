@@ -190,6 +190,6 @@ struct CompareCommand: ParsableCommand {
         for c in comparisons {
             print("| \(c.arm) | \(c.pairs.count) | \(String(format: "%+.4f", c.meanDifference)) | \(f(c.tTest?.statistic)) | \(f(c.tTest?.pValue)) | \(f(c.wilcoxon?.statistic)) | \(f(c.wilcoxon?.pValue)) |")
         }
-        print("\nBaseline \(baseline); one pair per finished run (dataset × seed). Two-sided tests; n/a: fewer than two pairs or constant differences.")
+        print("\nBaseline \(baseline); one pair per experiment (dataset, seed, models, mode; the newest finished run). Two-sided tests; n/a: fewer than two pairs or constant differences.")
     }
 }

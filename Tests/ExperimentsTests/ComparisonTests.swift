@@ -22,10 +22,17 @@ final class ComparisonTests: XCTestCase {
         XCTAssertEqual(result.count, 1)
         let c = result[0]
         XCTAssertEqual(c.arm, "student-logconf")
-        XCTAssertEqual(c.pairs.map(\.run), ["run0", "run1", "run3"])
+        XCTAssertEqual(c.pairs.map(\.run), ["anli s0 w→s head", "boolq s0 w→s head", "sst2 s0 w→s head"])
         XCTAssertEqual(c.meanDifference, (0.04 + 0.01 + 0.06) / 3, accuracy: 1e-12)
-        XCTAssertEqual(c.tTest!.pValue, pairedTTest([0.84, 0.71, 0.66], [0.80, 0.70, 0.60]).pValue, accuracy: 1e-15)
+        XCTAssertEqual(c.tTest!.pValue, pairedTTest([0.66, 0.71, 0.84], [0.60, 0.70, 0.80]).pValue, accuracy: 1e-15)
         XCTAssertEqual(c.wilcoxon!.pValue, 0.25, accuracy: 1e-12)   // all 3 positive: exact p = 2 / 2³
+        // The same experiment run again later: its newer values replace the older ones, no extra pair.
+        try store.upsert(RunStore.RunRecord(id: "rerun", created: "z", dataset: "sst2", seed: 0, weakModel: "w", strongModel: "s",
+                                            mode: "head", loss: "xent,logconf", method: "weak-to-strong", status: "finished", directory: ""))
+        try store.record(runID: "rerun", stage: "student-logconf", metrics: ["test_auc": 0.85])
+        let again = try store.compare(metric: "test_auc", baseline: "student-xent")[0]
+        XCTAssertEqual(again.pairs.count, 3)
+        XCTAssertEqual(again.pairs.last!.arm, 0.85)
         XCTAssertThrowsError(try store.compare(metric: "test_auc", baseline: "student-nothing")) { error in
             XCTAssertTrue("\(error)".contains("student-nothing"))
         }

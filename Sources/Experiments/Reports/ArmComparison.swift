@@ -1,13 +1,15 @@
 import Analysis
 import Foundation
 
-/// One arm (a student loss or an intervention row) compared with a baseline arm across finished runs,
-/// one pair per run (a run is one dataset and seed): is the difference consistent across datasets?
+/// One arm (a student loss or an intervention row) compared with a baseline arm across finished runs:
+/// is the difference consistent across datasets? One pair per experiment (dataset, seed, weak and strong
+/// model, mode); when several runs repeat an experiment (e.g. the demo, then the same runs with
+/// `--methods`), the newest run that reports the arm counts, so nothing is counted twice.
 public struct ArmComparison: Sendable {
     public var arm: String
     public var baseline: String
     public var metric: String
-    /// (run id, arm value, baseline value).
+    /// (experiment "dataset seed weak→strong mode", arm value, baseline value).
     public var pairs: [(run: String, arm: Double, baseline: Double)]
     public var meanDifference: Double
     public var tTest: TestResult?
@@ -18,10 +20,15 @@ extension RunStore {
     /// Compares every arm that shares runs with `baseline` on `metric` (e.g. "pgr_auc", "test_auc").
     /// Tests need at least two pairs; the Wilcoxon test drops zero differences like scipy.
     public func compare(metric: String, baseline: String, dataset: String? = nil) throws -> [ArmComparison] {
-        var values: [String: [String: Double]] = [:]   // arm → run → value
+        var newest: [String: [String: (created: String, value: Double)]] = [:]   // arm → experiment → value
         for run in try runs(dataset: dataset) where run.status == "finished" {
-            for m in try metrics(runID: run.id) where m.name == metric { values[m.stage, default: [:]][run.id] = m.value }
+            let experiment = "\(run.dataset) s\(run.seed) \(run.weakModel)→\(run.strongModel) \(run.mode)"
+            for m in try metrics(runID: run.id) where m.name == metric {
+                if let seen = newest[m.stage]?[experiment], seen.created > run.created { continue }
+                newest[m.stage, default: [:]][experiment] = (run.created, m.value)
+            }
         }
+        let values = newest.mapValues { $0.mapValues(\.value) }
         guard let base = values[baseline] else {
             throw ExperimentError.invalid("no finished run has metric '\(metric)' for '\(baseline)'; see the stages with `w2s results`")
         }
