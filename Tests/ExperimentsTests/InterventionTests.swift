@@ -57,6 +57,23 @@ final class InterventionTests: XCTestCase {
         XCTAssertNil(again.stageSeconds["activations all-mpnet-base-v2@6"].flatMap { $0 > 1 ? $0 : nil }, "activations come from the cache")
     }
 
+    /// In lora mode the student's own finetuned activations feed ft(weak)+lp(gt), so it differs from lp(gt).
+    func testLinearityInLoRAModeProbesTheFinetunedStudent() throws {
+        var c = ExperimentConfig(dataset: "sst2", sizes: SplitSizes(weakTrain: 64, strongTrain: 96, validation: 48, test: 64),
+                                 seed: 3, weakModel: "all-MiniLM-L6-v2@1", strongModel: "all-MiniLM-L6-v2@2", mode: .lora,
+                                 losses: [.xent], maxLength: 24, methods: [.linearity])
+        c.weakTraining.epochs = 2; c.weakTraining.evalEvery = 1
+        c.strongTraining.evalEvery = 1; c.strongTraining.warmupSteps = 1
+        c.strongTraining.learningRate = 2e-3   // move the adapters visibly in 9 steps
+        let summary = try pipeline(c).run()
+        XCTAssertGreaterThan(summary.students[0].bestStep, 0, "the kept student must be a trained one")
+        let rows = Dictionary(uniqueKeysWithValues: summary.methods.map { ($0.variant, $0) })
+        XCTAssertEqual(Set(rows.keys), ["lp(weak)", "lp(gt)", "ft(weak)", "ft(weak)+lp(gt)", "ft(gt)"])
+        XCTAssertEqual(rows["ft(weak)+lp(gt)"]!.note, "probe on the weak-finetuned student's activations")
+        XCTAssertNotEqual(rows["ft(weak)+lp(gt)"]!.test.auc, rows["lp(gt)"]!.test.auc)
+        XCTAssertEqual(rows["ft(gt)"]!.test.auc, summary.ceiling.auc)
+    }
+
     func testUnknownMethodIsAClearError() {
         XCTAssertThrowsError(try Intervention.parse(list: "probe,fancy")) { error in
             XCTAssertTrue("\(error)".contains("unknown method 'fancy'"), "\(error)")

@@ -80,6 +80,14 @@ extension WeakToStrongPipeline {
         let loss = c.studentLoss.name
         var rows: [MethodScore] = []
         let methods = Set(config.methods)
+        // Every strong layer the interventions read, in one forward pass (the ceiling's pass already did this
+        // unless the ceiling came from an earlier run's cache).
+        if !extraStrongLayers.isEmpty {
+            let started = Date()
+            _ = try activations.activations(model: c.strong, examples: Self.strongExamples(c), layers: extraStrongLayers,
+                                            maxLength: config.maxLength, progress: progress)
+            stageSeconds["activations \(c.strong)", default: 0] += Date().timeIntervalSince(started)
+        }
 
         if methods.contains(.strongToStrong) {
             var previous = c.student
@@ -203,13 +211,17 @@ extension WeakToStrongPipeline {
 
     /// Pretrained strong-model activations at `layer` (-1: last) on strong-train, validation and test.
     func strongActivations(_ c: InterventionContext, layer: Int) throws -> (train: Tensor, validation: Tensor, test: Tensor) {
-        let examples = c.splits.strongTrain + c.splits.validation + c.splits.test
         let started = Date()
-        let all = try activations.activations(model: c.strong, examples: examples, layers: [layer], maxLength: config.maxLength,
+        let all = try activations.activations(model: c.strong, examples: Self.strongExamples(c), layers: [layer], maxLength: config.maxLength,
                                               progress: progress)[layer]!
         stageSeconds["activations \(c.strong)", default: 0] += Date().timeIntervalSince(started)
         let n = c.splits.strongTrain.count, v = c.splits.validation.count
         return (Self.rows(all, 0..<n), Self.rows(all, n..<(n + v)), Self.rows(all, (n + v)..<all.rows))
+    }
+
+    /// strong-train, validation and test in the order every strong stage uses (so activation keys match).
+    static func strongExamples(_ c: InterventionContext) -> [Example] {
+        c.splits.strongTrain + c.splits.validation + c.splits.test
     }
 
     static func rows(_ t: Tensor, _ range: Range<Int>) -> Tensor {
