@@ -6,7 +6,9 @@ public enum VectorMath {
     /// e^x: range reduction x = n·ln2 + r with |r| ≤ ln2/2, degree-6 polynomial for e^r, 2^n via exponent bits.
     @inline(__always)
     public static func exp(_ x: V) -> V {
-        let clamped = pointwiseMin(pointwiseMax(x, V(repeating: -87.3)), V(repeating: 88.3))
+        // Clamp by masked blends: the generic pointwiseMin/Max do not inline and cost as much as the polynomial.
+        var clamped = x.replacing(with: V(repeating: -87.3), where: x .< -87.3)
+        clamped = clamped.replacing(with: V(repeating: 88.3), where: clamped .> 88.3)
         // Adding 1.5·2²³ rounds to an integer kept in the low mantissa bits: n as float and as bits,
         // without the (slow, generic) SIMD float→int conversion.
         let magic = V(repeating: 12_582_912)
