@@ -45,6 +45,21 @@ extension WeakToStrongPipeline {
         return layers.sorted()
     }
 
+    /// Fails before any training when an intervention names a missing model or layer.
+    func validateInterventions(strong: ModelReference) throws {
+        let methods = Set(config.methods)
+        let last = try models.layerCount(strong)
+        if !methods.isDisjoint(with: [.probe, .filter, .relabel]) {
+            let layer = try probeLayer(strong: strong)
+            guard (1...last).contains(layer) else {
+                throw ExperimentError.invalid("--probe-layer \(layer) does not exist in \(strong): choose 1…\(last)")
+            }
+        }
+        if methods.contains(.bootstrap) {
+            for rung in try bootstrapRungs(strong: strong) { _ = try models.layerCount(rung) }
+        }
+    }
+
     func runInterventions(_ c: InterventionContext) throws -> (methods: [MethodScore], sweep: [ProbeSweepPoint]) {
         let settings = config.interventions
         let testLabels = c.splits.test.map(\.label)

@@ -168,6 +168,7 @@ public final class WeakToStrongPipeline {
         let strongSplits = [("strong_train", splits.strongTrain), ("validation", splits.validation), ("test", splits.test)]
 
         extraStrongLayers = try layersForInterventions(strong: strong)
+        try validateInterventions(strong: strong)
         let weakKey = key("weak", data, weak.description, Self.json(config.weakTraining))
         let weakOut = try stage("weak supervisor (\(weak))", key: weakKey) {
             try fit(stage: "weak supervisor (\(weak))", model: weak,

@@ -4,6 +4,7 @@ public enum ModelStoreError: Error, CustomStringConvertible {
     case notInstalled(name: String, directory: URL)
     case unknownModel(String)
     case badReference(String)
+    case tooManyLayers(reference: String, available: Int)
     case installFailed(String)
 
     public var description: String {
@@ -14,6 +15,8 @@ public enum ModelStoreError: Error, CustomStringConvertible {
             return "unknown model '\(name)'; known: \(ModelCatalog.entries.map(\.name).joined(separator: ", ")) (append @k to keep the first k layers)."
         case let .badReference(text):
             return "cannot read model name '\(text)': write NAME or NAME@k with k ≥ 1 layers, e.g. all-mpnet-base-v2@6."
+        case let .tooManyLayers(reference, available):
+            return "\(reference) asks for more layers than the model has (\(available)); use @1…@\(available)."
         case let .installFailed(why): return "model installation failed: \(why)"
         }
     }
@@ -76,7 +79,7 @@ public struct ModelStore: Sendable {
     public func layerCount(_ reference: ModelReference) throws -> Int {
         let full = try EncoderConfig.load(try locate(reference).appendingPathComponent("config.json")).layers
         guard let k = reference.layers else { return full }
-        guard k <= full else { throw ModelStoreError.badReference("\(reference): the model has only \(full) layers") }
+        guard k <= full else { throw ModelStoreError.tooManyLayers(reference: reference.description, available: full) }
         return k
     }
 
