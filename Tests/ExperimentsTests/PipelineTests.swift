@@ -4,6 +4,9 @@ import Datasets
 import Experiments
 import Training
 import Transformers
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
 /// End-to-end weak-to-strong runs on small real subsets with real (truncated) pretrained models.
 final class PipelineTests: XCTestCase {
@@ -49,9 +52,15 @@ final class PipelineTests: XCTestCase {
         }
         XCTAssertEqual(a.students.map(\.loss), ["xent", "logconf"])
         let runDirectory = root.appendingPathComponent("a/\(c.runName)")
-        for file in ["config.json", "splits.json", "metrics.json", "predictions.csv", "curves.csv", "results.md"] {
+        for file in ["config.json", "splits.json", "metrics.json", "predictions.csv", "curves.csv", "results.md", "curves.svg", "pgr.svg"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: runDirectory.appendingPathComponent(file).path), file)
         }
+        for chart in ["curves.svg", "pgr.svg"] {
+            let data = try Data(contentsOf: runDirectory.appendingPathComponent(chart))
+            XCTAssertTrue(XMLParser(data: data).parse(), "\(chart) must be well-formed SVG")
+        }
+        let curves = try String(contentsOf: runDirectory.appendingPathComponent("curves.svg"), encoding: .utf8)
+        XCTAssertEqual(curves.components(separatedBy: "<polyline").count - 1, 8, "validation and test curve for 4 stages")
         XCTAssertEqual(try storeA.runs().first?.status, "finished")
         XCTAssertTrue(try storeA.metrics(runID: c.runName).contains { $0.stage == "student-logconf" && $0.name == "pgr_auc" })
 

@@ -278,6 +278,19 @@ public final class WeakToStrongPipeline {
             }
         }
         try AtomicFile.write(Data(curves.utf8), to: runDirectory.appendingPathComponent("curves.csv"))
+        // Charts: validation AUC (solid, the selection signal) and ground-truth test AUC (dashed) per stage.
+        var series: [Charts.Series] = []
+        for (name, out) in [("weak", weak), ("ceiling", ceiling)] + students.map({ ("student \($0.0.name)", $0.1) }) {
+            series.append(Charts.Series(name: "\(name) val", points: out.training.curve.map { (Double($0.step), $0.validationAUC) }))
+            series.append(Charts.Series(name: "\(name) test", points: out.training.curve.compactMap { p in p.analysisAUC.map { (Double(p.step), $0) } },
+                                        dashed: true))
+        }
+        try AtomicFile.write(Data(Charts.lines(title: "\(summary.runName): AUC during training", xLabel: "optimizer step", yLabel: "ROC AUC",
+                                                series: series).utf8), to: runDirectory.appendingPathComponent("curves.svg"))
+        let bars = summary.students.map { ("student \($0.loss)", $0.pgrAUC ?? .nan) }
+            + summary.methods.map { ("\($0.method): \($0.variant)", $0.pgrAUC ?? .nan) }
+        try AtomicFile.write(Data(Charts.bars(title: "\(summary.runName): PGR on test AUC", valueLabel: "PGR = (method − weak) / (ceiling − weak)",
+                                               bars: bars).utf8), to: runDirectory.appendingPathComponent("pgr.svg"))
         if !summary.probeSweep.isEmpty {
             var sweep = "probe,layer,parameter,test_auc,minus_weak_auc\n"
             for p in summary.probeSweep { sweep += "\(p.probe),\(p.layer),\(p.parameter),\(p.testAUC),\(p.minusWeakAUC)\n" }
