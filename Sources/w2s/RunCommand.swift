@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Datasets
 import Experiments
@@ -185,10 +186,14 @@ struct CompareCommand: ParsableCommand {
         let store = try RunStore(url: URL(fileURLWithPath: runsDir).appendingPathComponent("runs.sqlite"))
         let comparisons = try store.compare(metric: metric, baseline: baseline, dataset: dataset)
         func f(_ x: Double?) -> String { x.map { String(format: "%.4g", $0) } ?? "n/a" }
-        print("| arm | pairs | mean \(metric) − baseline | t | p (t-test) | W | p (Wilcoxon) |")
-        print("|---|---|---|---|---|---|---|")
+        func spread(_ values: [Double]) -> String {
+            let (mean, sd) = meanAndStandardDeviation(values)
+            return String(format: "%.4f ± %.4f", mean, sd)
+        }
+        print("| arm | pairs | arm mean ± sd | baseline mean ± sd | mean difference | t | p (t-test) | W | p (Wilcoxon) |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for c in comparisons {
-            print("| \(c.arm) | \(c.pairs.count) | \(String(format: "%+.4f", c.meanDifference)) | \(f(c.tTest?.statistic)) | \(f(c.tTest?.pValue)) | \(f(c.wilcoxon?.statistic)) | \(f(c.wilcoxon?.pValue)) |")
+            print("| \(c.arm) | \(c.pairs.count) | \(spread(c.pairs.map(\.arm))) | \(spread(c.pairs.map(\.baseline))) | \(String(format: "%+.4f", c.meanDifference)) | \(f(c.tTest?.statistic)) | \(f(c.tTest?.pValue)) | \(f(c.wilcoxon?.statistic)) | \(f(c.wilcoxon?.pValue)) |")
         }
         print("\nBaseline \(baseline); one pair per experiment (dataset, seed, models, mode; the newest finished run). Two-sided tests; n/a: fewer than two pairs or constant differences.")
     }
