@@ -19,8 +19,14 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 echo "setup: building w2s (release)"
-swift build -c release --product w2s 2>&1 | grep -E "error|warning: unre|Compiling w2s|Build complete" || true
-test -x .build/release/w2s || { echo "setup: build failed" >&2; exit 1; }
+log=$(mktemp)
+# A failed build must stop here, not leave an older binary to run.
+if ! swift build -c release --product w2s >"$log" 2>&1; then
+  grep -E "error" "$log" | head -20 >&2; tail -5 "$log" >&2
+  echo "setup: build failed (full log: $log)" >&2; exit 1
+fi
+grep -iE "complete" "$log" || true
+rm -f "$log"
 
 echo "setup: installing models"
 .build/release/w2s models install
