@@ -96,6 +96,21 @@ func printTables(_ summaries: [RunSummary], runsDir: String) {
         let stages = s.stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2fs", $0.value))\(s.cachedStages.contains($0.key) ? " (cached)" : "")" }
         print("\(s.runName): splits \(s.splitCounts["weak_train"]!)/\(s.splitCounts["strong_train"]!)/\(s.splitCounts["validation"]!)/\(s.splitCounts["test"]!), weak-label accuracy \(String(format: "%.3f", s.weakLabelAccuracy)); \(stages.joined(separator: ", "))")
     }
+    // Several seeds of one dataset: the spread, not just one draw.
+    let byDataset = Dictionary(grouping: summaries, by: \.config.dataset)
+    for (dataset, runs) in byDataset.sorted(by: { $0.key < $1.key }) where runs.count > 1 {
+        func spread(_ values: [Double]) -> String {
+            let (mean, sd) = meanAndStandardDeviation(values.filter(\.isFinite))
+            return String(format: "%.3f ± %.3f", mean, sd)
+        }
+        print("\n\(dataset), \(runs.count) seeds (mean ± sd): weak AUC \(spread(runs.map(\.weak.auc))), ceiling AUC \(spread(runs.map(\.ceiling.auc)))")
+        for (i, student) in runs[0].students.enumerated() {
+            print("  student \(student.loss): AUC \(spread(runs.map { $0.students[i].test.auc })), PGR \(spread(runs.compactMap { $0.students[i].pgrAUC }))")
+        }
+        for (i, method) in runs[0].methods.enumerated() where runs.allSatisfy({ $0.methods.count == runs[0].methods.count }) {
+            print("  \(method.method) \(method.variant): AUC \(spread(runs.map { $0.methods[i].test.auc })), PGR \(spread(runs.compactMap { $0.methods[i].pgrAUC }))")
+        }
+    }
     for s in summaries where !s.probeSweep.isEmpty {
         print("\n\(s.runName) probe sweep (test AUC − weak AUC; all points in probe_sweep.csv):")
         for probe in ["knn", "logistic"] {
