@@ -187,6 +187,7 @@ struct ResultsCommand: ParsableCommand {
 }
 
 extension TrainingMode: ExpressibleByArgument {}
+extension Alternative: ExpressibleByArgument {}
 
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -196,10 +197,15 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Metric: pgr_auc, pgr_accuracy, test_auc, test_accuracy, …") var metric = "test_auc"
     @Option(help: "Baseline stage (as in `w2s results`), e.g. student-xent.") var baseline = "student-xent"
     @Option(help: "Only this dataset.") var dataset: String?
+    @Option(help: "Alternative hypothesis on arm − baseline: two-sided, greater (the EleutherAI post's one-sided tests) or less.")
+    var alternative: Alternative = .twoSided
+    @Flag(help: "Average the seeds of each dataset first: one pair per dataset (and models, mode), not per run.")
+    var averageSeeds = false
 
     func run() throws {
         let store = try RunStore(url: URL(fileURLWithPath: runsDir).appendingPathComponent("runs.sqlite"))
-        let comparisons = try store.compare(metric: metric, baseline: baseline, dataset: dataset)
+        let comparisons = try store.compare(metric: metric, baseline: baseline, dataset: dataset,
+                                            alternative: alternative, averagingSeeds: averageSeeds)
         func f(_ x: Double?) -> String { x.map { String(format: "%.4g", $0) } ?? "n/a" }
         func spread(_ values: [Double]) -> String {
             let (mean, sd) = meanAndStandardDeviation(values)
@@ -210,6 +216,7 @@ struct CompareCommand: ParsableCommand {
         for c in comparisons {
             print("| \(c.arm) | \(c.pairs.count) | \(spread(c.pairs.map(\.arm))) | \(spread(c.pairs.map(\.baseline))) | \(String(format: "%+.4f", c.meanDifference)) | \(f(c.tTest?.statistic)) | \(f(c.tTest?.pValue)) | \(f(c.wilcoxon?.statistic)) | \(f(c.wilcoxon?.pValue)) |")
         }
-        print("\nBaseline \(baseline); one pair per experiment (dataset, seed, models, mode; the newest finished run). Two-sided tests; n/a: fewer than two pairs or constant differences.")
+        let unit = averageSeeds ? "dataset (seeds averaged), models and mode" : "experiment (dataset, seed, models, mode)"
+        print("\nBaseline \(baseline); one pair per \(unit), from the newest finished run. \(alternative.rawValue) tests; n/a: fewer than two pairs or constant differences.")
     }
 }

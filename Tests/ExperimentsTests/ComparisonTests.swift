@@ -37,4 +37,36 @@ final class ComparisonTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("student-nothing"))
         }
     }
+
+    /// Seeds of one dataset are averaged into one pair when asked; one-sided p-values halve the two-sided ones
+    /// in the observed direction.
+    func testSeedAveragingAndOneSidedTests() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("w2s-compare-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try RunStore(url: directory.appendingPathComponent("runs.sqlite"))
+        // (dataset, seed, xent, logconf)
+        let rows: [(String, Int, Double, Double)] = [("sst2", 0, 0.80, 0.90), ("sst2", 1, 0.70, 0.74),
+                                                     ("boolq", 0, 0.60, 0.61), ("sciq", 0, 0.50, 0.58), ("sciq", 1, 0.52, 0.50)]
+        for (i, row) in rows.enumerated() {
+            let record = RunStore.RunRecord(id: "run\(i)", created: "\(i)", dataset: row.0, seed: row.1, weakModel: "w", strongModel: "s",
+                                            mode: "head", loss: "xent,logconf", method: "weak-to-strong", status: "finished", directory: "")
+            try store.upsert(record)
+            try store.record(runID: record.id, stage: "student-xent", metrics: ["test_auc": row.2])
+            try store.record(runID: record.id, stage: "student-logconf", metrics: ["test_auc": row.3])
+        }
+        let perRun = try store.compare(metric: "test_auc", baseline: "student-xent")[0]
+        XCTAssertEqual(perRun.pairs.count, 5)
+        let averaged = try store.compare(metric: "test_auc", baseline: "student-xent", averagingSeeds: true)[0]
+        XCTAssertEqual(averaged.pairs.map(\.run), ["boolq w→s head", "sciq w→s head", "sst2 w→s head"])
+        for (pair, expected) in zip(averaged.pairs, [(0.61, 0.60), (0.54, 0.51), (0.82, 0.75)]) {
+            XCTAssertEqual(pair.arm, expected.0, accuracy: 1e-12)
+            XCTAssertEqual(pair.baseline, expected.1, accuracy: 1e-12)
+        }
+        XCTAssertEqual(averaged.meanDifference, (0.01 + 0.03 + 0.07) / 3, accuracy: 1e-12)
+        let greater = try store.compare(metric: "test_auc", baseline: "student-xent", alternative: .greater, averagingSeeds: true)[0]
+        XCTAssertEqual(greater.tTest!.pValue, averaged.tTest!.pValue / 2, accuracy: 1e-12)
+        XCTAssertEqual(greater.wilcoxon!.pValue, 0.125, accuracy: 1e-12)   // all 3 positive: exact one-sided p = 1 / 2³
+        let less = try store.compare(metric: "test_auc", baseline: "student-xent", alternative: .less, averagingSeeds: true)[0]
+        XCTAssertEqual(less.tTest!.pValue, 1 - greater.tTest!.pValue, accuracy: 1e-12)
+    }
 }

@@ -4,12 +4,15 @@ import Foundation
 /// One arm (a student loss or an intervention row) compared with a baseline arm across finished runs:
 /// is the difference consistent across datasets? One pair per experiment (dataset, seed, weak and strong
 /// model, mode); when several runs repeat an experiment (e.g. the demo, then the same runs with
-/// `--methods`), the newest run that reports the arm counts, so nothing is counted twice.
+/// `--methods`), the newest run that reports the arm counts, so nothing is counted twice. With
+/// `averagingSeeds`, the seeds of one dataset are averaged first (one pair per dataset, models and mode):
+/// seeds of the same dataset are not independent samples of "a typical dataset".
 public struct ArmComparison: Sendable {
     public var arm: String
     public var baseline: String
     public var metric: String
-    /// (experiment "dataset seed weak→strong mode", arm value, baseline value).
+    /// (experiment "dataset seed weak→strong mode", or "dataset weak→strong mode" when seeds are averaged;
+    /// arm value, baseline value).
     public var pairs: [(run: String, arm: Double, baseline: Double)]
     public var meanDifference: Double
     public var tTest: TestResult?
@@ -19,7 +22,10 @@ public struct ArmComparison: Sendable {
 extension RunStore {
     /// Compares every arm that shares runs with `baseline` on `metric` (e.g. "pgr_auc", "test_auc").
     /// Tests need at least two pairs; the Wilcoxon test drops zero differences like scipy.
-    public func compare(metric: String, baseline: String, dataset: String? = nil) throws -> [ArmComparison] {
+    /// `alternative` is the side of the arm − baseline difference the tests look for (the EleutherAI post
+    /// reports one-sided tests, `.greater`).
+    public func compare(metric: String, baseline: String, dataset: String? = nil,
+                        alternative: Alternative = .twoSided, averagingSeeds: Bool = false) throws -> [ArmComparison] {
         var newest: [String: [String: (created: String, value: Double)]] = [:]   // arm → experiment → value
         for run in try runs(dataset: dataset) where run.status == "finished" {
             let experiment = "\(run.dataset) s\(run.seed) \(run.weakModel)→\(run.strongModel) \(run.mode)"
@@ -28,7 +34,15 @@ extension RunStore {
                 newest[m.stage, default: [:]][experiment] = (run.created, m.value)
             }
         }
-        let values = newest.mapValues { $0.mapValues(\.value) }
+        var values = newest.mapValues { $0.mapValues(\.value) }
+        if averagingSeeds {
+            // "sst2 s3 w→s head" → "sst2 w→s head"; a seed whose value is not finite drops out of its mean.
+            values = values.mapValues { perExperiment in
+                Dictionary(grouping: perExperiment.filter { $0.value.isFinite }) { entry in
+                    entry.key.split(separator: " ").enumerated().filter { $0.offset != 1 }.map(\.element).joined(separator: " ")
+                }.mapValues { seeds in seeds.map(\.value).reduce(0, +) / Double(seeds.count) }
+            }
+        }
         guard let base = values[baseline] else {
             throw ExperimentError.invalid("no finished run has metric '\(metric)' for '\(baseline)'; see the stages with `w2s results`")
         }
@@ -41,8 +55,8 @@ extension RunStore {
             let varies = Set(differences).count > 1
             return ArmComparison(arm: arm, baseline: baseline, metric: metric, pairs: pairs,
                                  meanDifference: differences.reduce(0, +) / Double(differences.count),
-                                 tTest: pairs.count >= 2 && varies ? pairedTTest(a, b) : nil,
-                                 wilcoxon: pairs.count >= 2 ? wilcoxonSignedRank(a, b) : nil)
+                                 tTest: pairs.count >= 2 && varies ? pairedTTest(a, b, alternative: alternative) : nil,
+                                 wilcoxon: pairs.count >= 2 ? wilcoxonSignedRank(a, b, alternative: alternative) : nil)
         }
     }
 }
