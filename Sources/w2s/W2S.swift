@@ -1,4 +1,5 @@
 import ArgumentParser
+import Tensors
 
 @main
 struct W2S: AsyncParsableCommand {
@@ -16,4 +17,9 @@ struct W2S: AsyncParsableCommand {
             BenchCommand.self,
         ]
     )
+
+    static func main() async {
+        AllocatorTuning.reuseLargeBlocks()
+        await main(nil)
+    }
 }
