@@ -38,17 +38,28 @@ struct DatasetsCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Formatted examples with labels and token-length percentiles.")
-        @Argument(help: "Dataset name.") var name: String
+        @Argument(help: "Dataset name, or your own .jsonl/.csv/.tsv file.") var name: String
         @Option(help: "Folder of raw datasets.") var dataDir: String?
         @Option(help: "Examples to print.") var count = 4
         @Option(help: "Tokenizer for the length percentiles (an installed model).") var tokenizer = "all-mpnet-base-v2"
         @Option(help: "Seed.") var seed: UInt64 = 0
+        @Option(help: "Your own file: text column.") var textColumn = "text"
+        @Option(help: "Your own file: optional second text column.") var pairColumn: String?
+        @Option(help: "Your own file: label column.") var labelColumn = "label"
+        @Option(help: "Your own file: source-question column.") var groupColumn: String?
 
         func run() throws {
-            let directory = try DataDirectory.resolve(dataDir)
-            let definition = try DatasetRegistry.standard.definition(name)
-            let splits = try DatasetRegistry.standard.load(name, dataDirectory: directory, seed: seed)
-            print("\(definition.name): \(definition.summary)\nconversion: \(definition.conversion)\n")
+            let splits: DatasetSplits
+            if UserDataSource.namesFile(name) {
+                let source = try UserDataSource(file: URL(fileURLWithPath: name), format: UserDatasetFormat(
+                    textColumn: textColumn, pairColumn: pairColumn, labelColumn: labelColumn, groupColumn: groupColumn))
+                splits = try source.splits(sizes: .cpuDefault, seed: seed)
+                print("\(source.name): your file \(source.path)\nsplits weak/strong/val/test: \(splits.weakTrain.count)/\(splits.strongTrain.count)/\(splits.validation.count)/\(splits.test.count) (balanced, carved from the file)\n")
+            } else {
+                let definition = try DatasetRegistry.standard.definition(name)
+                splits = try DatasetRegistry.standard.load(name, dataDirectory: try DataDirectory.resolve(dataDir), seed: seed)
+                print("\(definition.name): \(definition.summary)\nconversion: \(definition.conversion)\n")
+            }
             for example in splits.test.prefix(count) {
                 print("[label \(example.label)] \(example.text.prefix(300))\(example.text.count > 300 ? "…" : "")")
                 if let pair = example.pairText { print("   pair: \(pair.prefix(200))") }

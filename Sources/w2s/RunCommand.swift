@@ -35,6 +35,24 @@ struct ExperimentOptions: ParsableArguments {
     @Option(help: "Where runs, the run store and caches live.") var runsDir = "runs"
     @Option(help: "Folder of raw datasets (default: ../shared/datasets when present, else $W2S_DATA).") var dataDir: String?
     @Flag(help: "No progress display.") var quiet = false
+    @Option(help: "Your own .jsonl/.csv/.tsv files given to --dataset: the text column.") var textColumn = "text"
+    @Option(help: "Your own files: an optional second text column, tokenized as a pair with the first.") var pairColumn: String?
+    @Option(help: "Your own files: the label column (0/1, true/false, or two class names: sorted, the first is 0).") var labelColumn = "label"
+    @Option(help: "Your own files: a column naming the source question; rows sharing it stay in one split (default: each row alone).")
+    var groupColumn: String?
+
+    /// Registered names stay names; a .jsonl/.csv/.tsv path becomes a user data source, read and checked now.
+    func dataSources(_ arguments: [String]) throws -> [(name: String, userData: UserDataSource?)] {
+        try arguments.map { argument in
+            if UserDataSource.namesFile(argument) {
+                let source = try UserDataSource(file: URL(fileURLWithPath: argument), format: UserDatasetFormat(
+                    textColumn: textColumn, pairColumn: pairColumn, labelColumn: labelColumn, groupColumn: groupColumn))
+                return (source.name, source)
+            }
+            _ = try DatasetRegistry.standard.definition(argument)
+            return (argument, nil)
+        }
+    }
 
     func configs(datasets: [String]) throws -> [ExperimentConfig] {
         let parts = sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -58,7 +76,7 @@ struct ExperimentOptions: ParsableArguments {
         guard knnK >= 1, topoK >= 1, logisticPenalty >= 0, (0..<1).contains(filterFraction), strongToStrongIterations >= 1 else {
             throw ValidationError("--knn-k and --topo-k must be ≥ 1, --logistic-penalty ≥ 0, --filter-fraction in [0, 1), --strong-to-strong-iterations ≥ 1")
         }
-        return datasets.flatMap { dataset in seedList.map { seed in
+        return try dataSources(datasets).flatMap { dataset, userData in seedList.map { seed in
             var weakTraining = ExperimentConfig.defaultTraining(mode: mode, strong: false, seed: seed)
             var strongTraining = ExperimentConfig.defaultTraining(mode: mode, strong: true, seed: seed)
             for t in [\TrainingConfig.epochs] { weakTraining[keyPath: t] = epochs; strongTraining[keyPath: t] = epochs }
@@ -68,7 +86,8 @@ struct ExperimentOptions: ParsableArguments {
             return ExperimentConfig(dataset: dataset, sizes: SplitSizes(weakTrain: parts[0], strongTrain: parts[1], validation: parts[2], test: parts[3]),
                                     seed: seed, weakModel: weak, strongModel: strong, mode: mode, losses: losses,
                                     weakTraining: weakTraining, strongTraining: strongTraining, maxLength: maxLength,
-                                    loraRank: loraRank, loraAlpha: Float(2 * loraRank), methods: methodList, interventions: settings)
+                                    loraRank: loraRank, loraAlpha: Float(2 * loraRank), methods: methodList, interventions: settings,
+                                    userData: userData)
         } }
     }
 
@@ -135,12 +154,12 @@ struct RunCommand: ParsableCommand {
         the content of their inputs: rerunning the same command resumes a killed run and recomputes nothing done.
         """)
 
-    @Option(name: .customLong("dataset"), help: "Datasets, comma separated (see `w2s datasets list`).") var datasets: String
+    @Option(name: .customLong("dataset"), help: "Datasets, comma separated: names from `w2s datasets list`, or your own .jsonl/.csv/.tsv files (see --text-column).")
+    var datasets: String
     @OptionGroup var options: ExperimentOptions
 
     func run() throws {
         let names = datasets.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-        for name in names { _ = try DatasetRegistry.standard.definition(name) }
         let summaries = try options.execute(try options.configs(datasets: names))
         printTables(summaries, runsDir: options.runsDir)
     }

@@ -114,4 +114,44 @@ final class PipelineTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("unknown model") || "\(error)".contains("models install"), "\(error)")
         }
     }
+
+    /// A researcher's own CSV (here: real SST-2 sentences under other column names) runs end to end; editing
+    /// the file makes a new experiment instead of reusing results computed on the old contents.
+    func testUserFileRunsEndToEndAndAnEditIsANewExperiment() throws {
+        let pool = try DatasetRegistry.standard.pools("sst2", dataDirectory: try DataDirectory.resolve(nil)).train!
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let file = root.appendingPathComponent("my_reviews.csv")
+        var csv = "review,sentiment\n"
+        for e in pool.prefix(600) {
+            csv += "\"\(e.text.replacingOccurrences(of: "\"", with: "\"\""))\",\(e.label == 1 ? "positive" : "negative")\n"
+        }
+        try csv.write(to: file, atomically: true, encoding: .utf8)
+        let format = UserDatasetFormat(textColumn: "review", labelColumn: "sentiment")
+        let source = try UserDataSource(file: file, format: format)
+        XCTAssertEqual(source.name, "my_reviews")
+        var c = ExperimentConfig(dataset: source.name, sizes: SplitSizes(weakTrain: 120, strongTrain: 120, validation: 60, test: 120),
+                                 seed: 0, weakModel: "all-MiniLM-L6-v2@1", strongModel: "all-MiniLM-L6-v2", losses: [.xent],
+                                 maxLength: 48, userData: source)
+        c.weakTraining.evalEvery = 2; c.strongTraining.evalEvery = 2
+        let summary = try pipeline(c, in: root).run()
+        XCTAssertEqual(summary.splitCounts, ["weak_train": 120, "strong_train": 120, "validation": 60, "test": 120])
+        XCTAssertGreaterThan(summary.ceiling.auc, 0.6, "MiniLM on SST-2 sentences should beat chance")
+        XCTAssertTrue(summary.students[0].pgrAUC?.isFinite ?? true)
+        let splits = try pipeline(c, in: root).splits()
+        XCTAssertTrue(splits.test.allSatisfy { $0.id.hasPrefix("my_reviews-") })
+        // "negative" < "positive": the first class name sorted is 0.
+        let positives = Set(pool.prefix(600).filter { $0.label == 1 }.map(\.text))
+        XCTAssertTrue(splits.test.allSatisfy { ($0.label == 1) == positives.contains($0.text) })
+
+        try (csv + "\"one more line\",positive\n").write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try source.splits(sizes: c.sizes, seed: 0)) { error in
+            XCTAssertTrue("\(error)".contains("changed since"), "\(error)")
+        }
+        var edited = c
+        edited.userData = try UserDataSource(file: file, format: format)
+        XCTAssertNotEqual(edited.runName, c.runName)
+        XCTAssertThrowsError(try UserDataSource(file: root.appendingPathComponent("absent.csv"))) { error in
+            XCTAssertTrue("\(error)".contains("absent.csv") && "\(error)".contains("no such file"), "\(error)")
+        }
+    }
 }

@@ -11,6 +11,8 @@ public enum DatasetError: Error, CustomStringConvertible {
     case empty(file: URL)
     case notUTF8(file: URL, line: Int)
     case unsupportedFormat(file: URL)
+    case missingUserFile(file: URL)
+    case userFileChanged(file: URL)
 
     public var description: String {
         switch self {
@@ -34,6 +36,10 @@ public enum DatasetError: Error, CustomStringConvertible {
             return "\(file.path):\(line): bytes that are not UTF-8. Re-encode the file as UTF-8."
         case let .unsupportedFormat(file):
             return "\(file.path): unsupported file type; use .jsonl, .csv or .tsv."
+        case let .missingUserFile(file):
+            return "\(file.path): no such file. Pass an existing .jsonl, .csv or .tsv file, or a dataset name from `w2s datasets list`."
+        case let .userFileChanged(file):
+            return "\(file.path) changed since this run was configured. Start the command again: the new contents make a new run."
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One binary example. `text` (and the optional second segment `pairText`, fed to the tokenizer as a
 /// pair so truncation spares it) is what the model reads; `groupID` names the source question or
 /// passage so that everything derived from it stays in one split.
@@ -57,6 +59,10 @@ public struct StableHash: Sendable {
     public init() {}
     public mutating func combine(_ string: String) {
         for byte in string.utf8 { state = (state ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        state = (state ^ 0x1F) &* 0x0000_0100_0000_01B3
+    }
+    public mutating func combine(bytes: Data) {
+        for byte in bytes { state = (state ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         state = (state ^ 0x1F) &* 0x0000_0100_0000_01B3
     }
     public var value: UInt64 { state }

@@ -30,18 +30,21 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
     /// Interventions run after the vanilla students (their students use the first loss).
     public var methods: [Intervention]
     public var interventions: InterventionSettings
+    /// The researcher's own file when the data is not a registered benchmark (`dataset` is then its name).
+    public var userData: UserDataSource?
 
     public init(dataset: String, sizes: SplitSizes = .cpuDefault, seed: UInt64 = 0,
                 weakModel: String = "all-MiniLM-L6-v2", strongModel: String = "all-mpnet-base-v2",
                 mode: TrainingMode = .head, losses: [LossKind] = [.xent], weakTraining: TrainingConfig? = nil,
                 strongTraining: TrainingConfig? = nil, maxLength: Int = 128, loraRank: Int = 8, loraAlpha: Float = 16,
-                methods: [Intervention] = [], interventions: InterventionSettings = InterventionSettings()) {
+                methods: [Intervention] = [], interventions: InterventionSettings = InterventionSettings(),
+                userData: UserDataSource? = nil) {
         self.dataset = dataset; self.sizes = sizes; self.seed = seed
         self.weakModel = weakModel; self.strongModel = strongModel; self.mode = mode; self.losses = losses
         self.weakTraining = weakTraining ?? ExperimentConfig.defaultTraining(mode: mode, strong: false, seed: seed)
         self.strongTraining = strongTraining ?? ExperimentConfig.defaultTraining(mode: mode, strong: true, seed: seed)
         self.maxLength = maxLength; self.loraRank = loraRank; self.loraAlpha = loraAlpha
-        self.methods = methods; self.interventions = interventions
+        self.methods = methods; self.interventions = interventions; self.userData = userData
     }
 
     /// Defaults after EleutherAI (AdamW β2 0.95, wd 0.1, 3 epochs, batch 32, cosine with warm-up):

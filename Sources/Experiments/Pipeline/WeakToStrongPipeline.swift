@@ -46,8 +46,8 @@ public final class WeakToStrongPipeline {
     public func splits() throws -> DatasetSplits {
         let url = runDirectory.appendingPathComponent("splits.json")
         if let saved = try? AtomicFile.readJSON(DatasetSplits.self, from: url) { return saved }
-        let splits = try DatasetRegistry.standard.load(config.dataset, dataDirectory: dataDirectory, sizes: config.sizes,
-                                                       seed: config.seed)
+        let splits = try config.userData.map { try $0.splits(sizes: config.sizes, seed: config.seed) }
+            ?? DatasetRegistry.standard.load(config.dataset, dataDirectory: dataDirectory, sizes: config.sizes, seed: config.seed)
         for (name, examples) in splits.all {
             guard Set(examples.map(\.label)).count == 2 else {
                 throw ExperimentError.invalid("\(config.dataset): the \(name) split has \(examples.count) examples of one class; choose larger sizes or another dataset")
