@@ -43,16 +43,12 @@ struct DatasetsCommand: ParsableCommand {
         @Option(help: "Examples to print.") var count = 4
         @Option(help: "Tokenizer for the length percentiles (an installed model).") var tokenizer = "all-mpnet-base-v2"
         @Option(help: "Seed.") var seed: UInt64 = 0
-        @Option(help: "Your own file: text column.") var textColumn = "text"
-        @Option(help: "Your own file: optional second text column.") var pairColumn: String?
-        @Option(help: "Your own file: label column.") var labelColumn = "label"
-        @Option(help: "Your own file: source-question column.") var groupColumn: String?
+        @OptionGroup var userFile: UserFileOptions
 
         func run() throws {
             let splits: DatasetSplits
             if UserDataSource.namesFile(name) {
-                let source = try UserDataSource(file: URL(fileURLWithPath: name), format: UserDatasetFormat(
-                    textColumn: textColumn, pairColumn: pairColumn, labelColumn: labelColumn, groupColumn: groupColumn))
+                let source = try UserDataSource(file: URL(fileURLWithPath: name), format: userFile.format)
                 splits = try source.splits(sizes: .cpuDefault, seed: seed)
                 print("\(source.name): your file \(source.path)\nsplits weak/strong/val/test: \(splits.weakTrain.count)/\(splits.strongTrain.count)/\(splits.validation.count)/\(splits.test.count) (balanced, carved from the file)\n")
             } else {

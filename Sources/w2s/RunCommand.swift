@@ -6,6 +6,19 @@ import Foundation
 import Training
 import Transformers
 
+/// Column names of a researcher's own .jsonl/.csv/.tsv file (`run`, `demo`, `datasets show`).
+struct UserFileOptions: ParsableArguments {
+    @Option(help: "Your own .jsonl/.csv/.tsv files: the text column.") var textColumn = "text"
+    @Option(help: "Your own files: an optional second text column, tokenized as a pair with the first.") var pairColumn: String?
+    @Option(help: "Your own files: the label column (0/1, true/false, or two class names: sorted, the first is 0).") var labelColumn = "label"
+    @Option(help: "Your own files: a column naming the source question; rows sharing it stay in one split (default: each row alone).")
+    var groupColumn: String?
+
+    var format: UserDatasetFormat {
+        UserDatasetFormat(textColumn: textColumn, pairColumn: pairColumn, labelColumn: labelColumn, groupColumn: groupColumn)
+    }
+}
+
 /// Options shared by `run` and `demo`.
 struct ExperimentOptions: ParsableArguments {
     @Option(help: "Weak supervisor model (NAME or NAME@k for its first k layers).") var weak = "all-MiniLM-L6-v2"
@@ -35,18 +48,13 @@ struct ExperimentOptions: ParsableArguments {
     @Option(help: "Where runs, the run store and caches live.") var runsDir = "runs"
     @Option(help: "Folder of raw datasets (default: ../shared/datasets when present, else $W2S_DATA).") var dataDir: String?
     @Flag(help: "No progress display.") var quiet = false
-    @Option(help: "Your own .jsonl/.csv/.tsv files given to --dataset: the text column.") var textColumn = "text"
-    @Option(help: "Your own files: an optional second text column, tokenized as a pair with the first.") var pairColumn: String?
-    @Option(help: "Your own files: the label column (0/1, true/false, or two class names: sorted, the first is 0).") var labelColumn = "label"
-    @Option(help: "Your own files: a column naming the source question; rows sharing it stay in one split (default: each row alone).")
-    var groupColumn: String?
+    @OptionGroup var userFile: UserFileOptions
 
     /// Registered names stay names; a .jsonl/.csv/.tsv path becomes a user data source, read and checked now.
     func dataSources(_ arguments: [String]) throws -> [(name: String, userData: UserDataSource?)] {
         try arguments.map { argument in
             if UserDataSource.namesFile(argument) {
-                let source = try UserDataSource(file: URL(fileURLWithPath: argument), format: UserDatasetFormat(
-                    textColumn: textColumn, pairColumn: pairColumn, labelColumn: labelColumn, groupColumn: groupColumn))
+                let source = try UserDataSource(file: URL(fileURLWithPath: argument), format: userFile.format)
                 return (source.name, source)
             }
             _ = try DatasetRegistry.standard.definition(argument)
@@ -220,6 +228,7 @@ struct CompareCommand: ParsableCommand {
     var alternative: Alternative = .twoSided
     @Flag(help: "Average the seeds of each dataset first: one pair per dataset (and models, mode), not per run.")
     var averageSeeds = false
+    @Option(help: "Also write an SVG bar chart of every compared value to this file.") var chart: String?
 
     func run() throws {
         let store = try RunStore(url: URL(fileURLWithPath: runsDir).appendingPathComponent("runs.sqlite"))
@@ -236,6 +245,10 @@ struct CompareCommand: ParsableCommand {
             print("| \(c.arm) | \(c.pairs.count) | \(spread(c.pairs.map(\.arm))) | \(spread(c.pairs.map(\.baseline))) | \(String(format: "%+.4f", c.meanDifference)) | \(f(c.tTest?.statistic)) | \(f(c.tTest?.pValue)) | \(f(c.wilcoxon?.statistic)) | \(f(c.wilcoxon?.pValue)) |")
         }
         let unit = averageSeeds ? "dataset (seeds averaged), models and mode" : "experiment (dataset, seed, models, mode)"
+        if let chart {
+            try Data(ArmComparison.chart(comparisons).utf8).write(to: URL(fileURLWithPath: chart), options: .atomic)
+            print("\nChart: \(chart)")
+        }
         print("\nBaseline \(baseline); one pair per \(unit), from the newest finished run. \(alternative.rawValue) tests; n/a: fewer than two pairs or constant differences.")
     }
 }

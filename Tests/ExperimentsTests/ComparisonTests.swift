@@ -2,6 +2,9 @@ import XCTest
 import Foundation
 import Analysis
 import Experiments
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
 final class ComparisonTests: XCTestCase {
     func testArmsArePairedByFinishedRunAndTested() throws {
@@ -68,5 +71,11 @@ final class ComparisonTests: XCTestCase {
         XCTAssertEqual(greater.wilcoxon!.pValue, 0.125, accuracy: 1e-12)   // all 3 positive: exact one-sided p = 1 / 2³
         let less = try store.compare(metric: "test_auc", baseline: "student-xent", alternative: .less, averagingSeeds: true)[0]
         XCTAssertEqual(less.tTest!.pValue, 1 - greater.tTest!.pValue, accuracy: 1e-12)
+
+        // The chart shows the baseline and the arm for each of the three datasets, as well-formed SVG.
+        let svg = ArmComparison.chart([averaged])
+        XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse())
+        XCTAssertEqual(svg.components(separatedBy: "<rect x=").count - 1, 6)
+        XCTAssertTrue(svg.contains("sciq w→s head · student-logconf"))
     }
 }

@@ -43,6 +43,8 @@ final class InterventionTests: XCTestCase {
         for row in summary.methods {
             XCTAssertGreaterThan(row.test.auc, 0.6, "\(row.method) \(row.variant) should learn SST-2")
             XCTAssertTrue(row.pgrAUC?.isFinite ?? false)
+            let interval = try XCTUnwrap(row.pgrAUCInterval, "\(row.method) \(row.variant): PGR without its interval")
+            XCTAssertLessThan(interval.lower, interval.upper)
         }
         // Sweep: layers 1, 3, 6 × (6 values of k + 5 penalties).
         XCTAssertEqual(summary.probeSweep.count, 33)

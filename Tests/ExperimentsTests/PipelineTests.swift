@@ -49,6 +49,9 @@ final class PipelineTests: XCTestCase {
             XCTAssertTrue(s.pgrAUC!.isFinite)
             XCTAssertGreaterThan(s.test.auc, 0.6)
             XCTAssertGreaterThanOrEqual(s.oracleStopAUC!, s.test.auc - 1e-9, "the oracle stop is the best test AUC seen")
+            let interval = try XCTUnwrap(s.pgrAUCInterval, "every student's PGR comes with its bootstrap interval")
+            XCTAssertLessThan(interval.lower, s.pgrAUC!)
+            XCTAssertGreaterThan(interval.upper, s.pgrAUC!)
         }
         XCTAssertEqual(a.students.map(\.loss), ["xent", "logconf"])
         let runDirectory = root.appendingPathComponent("a/\(c.runName)")
@@ -63,6 +66,7 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(curves.components(separatedBy: "<polyline").count - 1, 8, "validation and test curve for 4 stages")
         XCTAssertEqual(try storeA.runs().first?.status, "finished")
         XCTAssertTrue(try storeA.metrics(runID: c.runName).contains { $0.stage == "student-logconf" && $0.name == "pgr_auc" })
+        XCTAssertTrue(try storeA.metrics(runID: c.runName).contains { $0.stage == "student-logconf" && $0.name == "pgr_auc_ci_high" })
 
         // The same seed in a fresh directory gives byte-identical predictions.
         let b = try pipeline(c, in: root.appendingPathComponent("b")).run()

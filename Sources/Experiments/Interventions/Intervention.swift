@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 
 /// The interventions of the source documents, run on top of vanilla weak-to-strong training and reported
@@ -58,6 +59,8 @@ public struct MethodScore: Codable, Sendable {
     public var variant: String
     public var test: ModelScore
     public var pgrAUC: Double?
+    /// 95% paired bootstrap interval of `pgrAUC` over test examples.
+    public var pgrAUCInterval: BootstrapInterval?
     public var pgrAccuracy: Double?
     public var note: String?
 }

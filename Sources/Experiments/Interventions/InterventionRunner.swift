@@ -69,6 +69,9 @@ extension WeakToStrongPipeline {
             let s = ModelScore(auc: rocAUC(scores: test, labels: testLabels) ?? .nan, accuracy: accuracy(probabilities: test, labels: testLabels))
             return MethodScore(method: method, variant: variant, test: s,
                                pgrAUC: performanceGapRecovered(weak: c.weakScore.auc, student: s.auc, ceiling: c.ceilingScore.auc),
+                               pgrAUCInterval: bootstrapPGRInterval(weak: c.weakOut.predictions["test"]!, student: test,
+                                                                    ceiling: c.ceilingOut.predictions["test"]!, labels: testLabels,
+                                                                    seed: config.seed),
                                pgrAccuracy: performanceGapRecovered(weak: c.weakScore.accuracy, student: s.accuracy, ceiling: c.ceilingScore.accuracy),
                                note: note)
         }

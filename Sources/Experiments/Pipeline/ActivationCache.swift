@@ -23,52 +23,82 @@ public final class ActivationCache {
         return e
     }
 
+    /// Examples per cache file. Activations are written chunk by chunk as they are computed, so a run killed
+    /// during a long extraction loses at most one chunk (the MPNet pass is most of a head-mode run's time).
+    public var chunkSize = 256
+    /// Chunks the last `activations` call computed (the rest came from disk); for tests and progress notes.
+    public private(set) var lastComputedChunks = 0
+
     /// Keyed by the untruncated model and the absolute layer: layer j of NAME@k equals layer j of NAME, so
     /// a truncated rung reuses the full model's activations (and the other way round).
-    func key(model: ModelReference, maxLength: Int, layer: Int, examples: [Example]) -> String {
+    func key(model: ModelReference, maxLength: Int, layer: Int, examples: ArraySlice<Example>) -> String {
         var h = ContentHash()
-        h.combine("activations-v2"); h.combine(model.name); h.combine(maxLength); h.combine(layer)
+        h.combine("activations-v3"); h.combine(model.name); h.combine(maxLength); h.combine(layer)
         for e in examples { h.combine(e.text); h.combine(e.pairText ?? "\u{0}") }
         return h.hex
+    }
+
+    func chunkURL(model: ModelReference, maxLength: Int, layer: Int, examples: ArraySlice<Example>) -> URL {
+        directory.appendingPathComponent(key(model: model, maxLength: maxLength, layer: layer, examples: examples) + ".w2sm")
     }
 
     /// Activations [examples.count, hidden] for each requested layer (-1 = the last layer; 0 = embeddings).
     public func activations(model: ModelReference, examples: [Example], layers requested: [Int], maxLength: Int,
                             progress: ProgressDisplay) throws -> [Int: Tensor] {
-        var result: [Int: Tensor] = [:]
-        var missing: [Int] = []
         let last = try models.layerCount(model)
         func absolute(_ layer: Int) -> Int { layer < 0 ? last : layer }
         guard requested.allSatisfy({ absolute($0) >= 0 && absolute($0) <= last }) else {
             throw ExperimentError.invalid("layers \(requested) do not all exist in \(model) (0…\(last), or -1 for the last)")
         }
-        for layer in Set(requested).sorted() {
-            let url = directory.appendingPathComponent(key(model: model, maxLength: maxLength, layer: absolute(layer), examples: examples) + ".w2sm")
-            if FileManager.default.fileExists(atPath: url.path), let cached = try? MatrixFile.read(url), cached.rows == examples.count {
-                result[layer] = cached
-            } else {
-                missing.append(layer)
+        let layers = Set(requested.map(absolute)).sorted()
+        let chunks = stride(from: 0, to: examples.count, by: chunkSize).map { $0..<min($0 + chunkSize, examples.count) }
+        // Per chunk, the layers found on disk (a truncated or corrupt file counts as missing).
+        var found: [[Int: Tensor]] = chunks.map { range in
+            var onDisk: [Int: Tensor] = [:]
+            for layer in layers {
+                let url = chunkURL(model: model, maxLength: maxLength, layer: layer, examples: examples[range])
+                if FileManager.default.fileExists(atPath: url.path), let m = try? MatrixFile.read(url), m.rows == range.count {
+                    onDisk[layer] = m
+                }
             }
+            return onDisk
         }
-        guard !missing.isEmpty else { return result }
-        // Only the layers needed are run: a truncated copy up to the deepest missing layer.
-        let deepest = missing.map(absolute).max()!
-        let encoder = try encoder(ModelReference(name: model.name, layers: deepest == 0 ? 1 : deepest), maxLength: maxLength)
-        let resolved = Dictionary(uniqueKeysWithValues: missing.map { ($0, absolute($0)) })
-        progress.begin("activations \(model)")
-        let tokenized = examples.map { encoder.tokenize($0.text, pair: $0.pairText) }
-        let computed = try encoder.embed(tokenized, layers: Set(resolved.values), batchSize: 32) { done, total in
-            progress.update(done, total, detail: "texts")
-        }
-        progress.finish("\(examples.count) texts → layers \(missing.map { $0 < 0 ? "last" : String($0) }.joined(separator: ","))")
-        for layer in missing {
-            let tensor = computed[resolved[layer]!]!
-            guard tensor.data.allSatisfy(\.isFinite) else {
-                throw ExperimentError.invalid("\(model) produced non-finite activations; the weights may be corrupt (reinstall with `w2s models install`)")
+        let pending = chunks.indices.filter { found[$0].count < layers.count }
+        lastComputedChunks = pending.count
+        if !pending.isEmpty {
+            // Only the layers needed are run: a truncated copy up to the deepest missing layer.
+            let deepest = pending.flatMap { c in layers.filter { found[c][$0] == nil } }.max()!
+            let encoder = try encoder(ModelReference(name: model.name, layers: max(1, deepest)), maxLength: maxLength)
+            let total = pending.reduce(0) { $0 + chunks[$1].count }
+            var done = 0
+            progress.begin("activations \(model)")
+            for c in pending {
+                let range = chunks[c]
+                let missing = Set(layers.filter { found[c][$0] == nil })
+                let tokenized = examples[range].map { encoder.tokenize($0.text, pair: $0.pairText) }
+                let computed = try encoder.embed(tokenized, layers: missing, batchSize: 32) { chunkDone, _ in
+                    progress.update(done + chunkDone, total, detail: "texts")
+                }
+                for layer in missing.sorted() {
+                    let tensor = computed[layer]!
+                    guard tensor.data.allSatisfy(\.isFinite) else {
+                        throw ExperimentError.invalid("\(model) produced non-finite activations; the weights may be corrupt (reinstall with `w2s models install`)")
+                    }
+                    try MatrixFile.write(tensor, to: chunkURL(model: model, maxLength: maxLength, layer: layer, examples: examples[range]))
+                    found[c][layer] = tensor
+                }
+                done += range.count
             }
-            let url = directory.appendingPathComponent(key(model: model, maxLength: maxLength, layer: resolved[layer]!, examples: examples) + ".w2sm")
-            try MatrixFile.write(tensor, to: url)
-            result[layer] = tensor
+            let resumed = chunks.count - pending.count
+            progress.finish("\(total) texts → layers \(layers.map { $0 == last ? "last" : String($0) }.joined(separator: ","))"
+                            + (resumed > 0 ? " (\(resumed) of \(chunks.count) chunks from disk)" : ""))
+        }
+        // Assemble each requested layer from its chunks, in the examples' order.
+        var result: [Int: Tensor] = [:]
+        for layer in requested {
+            let parts = found.map { $0[absolute(layer)]! }
+            let columns = parts.first?.columns ?? 0
+            result[layer] = Tensor(shape: [examples.count, columns], data: parts.flatMap(\.data))
         }
         return result
     }

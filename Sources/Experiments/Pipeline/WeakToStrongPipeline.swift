@@ -219,6 +219,7 @@ public final class WeakToStrongPipeline {
                          "agreement": s.agreement.overall, "agreement_supervisor_correct": s.agreement.whereSupervisorCorrect,
                          "agreement_supervisor_wrong": s.agreement.whereSupervisorWrong]
                 if let p = s.pgrAUC { m["pgr_auc"] = p }
+                if let i = s.pgrAUCInterval { m["pgr_auc_ci_low"] = i.lower; m["pgr_auc_ci_high"] = i.upper }
                 if let p = s.pgrAccuracy { m["pgr_accuracy"] = p }
                 if let o = s.oracleStopAUC { m["oracle_stop_auc"] = o }
                 if let o = s.oracleStopPGR { m["oracle_stop_pgr"] = o }
@@ -227,6 +228,7 @@ public final class WeakToStrongPipeline {
             for m in summary.methods {
                 var values = ["test_auc": m.test.auc, "test_accuracy": m.test.accuracy]
                 if let p = m.pgrAUC { values["pgr_auc"] = p }
+                if let i = m.pgrAUCInterval { values["pgr_auc_ci_low"] = i.lower; values["pgr_auc_ci_high"] = i.upper }
                 if let p = m.pgrAccuracy { values["pgr_accuracy"] = p }
                 try store.record(runID: config.runName, stage: "method:\(m.method):\(m.variant)", metrics: values)
             }
@@ -249,6 +251,8 @@ public final class WeakToStrongPipeline {
             return StudentScore(
                 loss: loss.name, lossDescription: loss.description, test: s,
                 pgrAUC: performanceGapRecovered(weak: weakScore.auc, student: s.auc, ceiling: ceilingScore.auc),
+                pgrAUCInterval: bootstrapPGRInterval(weak: weak.predictions["test"]!, student: out.predictions["test"]!,
+                                                     ceiling: ceiling.predictions["test"]!, labels: testLabels, seed: config.seed),
                 pgrAccuracy: performanceGapRecovered(weak: weakScore.accuracy, student: s.accuracy, ceiling: ceilingScore.accuracy),
                 agreement: agreement(student: out.predictions["test"]!, supervisor: weak.predictions["test"]!, groundTruth: testLabels),
                 bestStep: out.training.bestStep, totalSteps: out.training.totalSteps, oracleStopAUC: oracle,

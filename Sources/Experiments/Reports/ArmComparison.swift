@@ -60,3 +60,22 @@ extension RunStore {
         }
     }
 }
+
+extension ArmComparison {
+    /// An SVG bar chart of the compared values: for each experiment, the baseline then every arm, so the
+    /// per-dataset spread behind a mean difference is visible at a glance.
+    public static func chart(_ comparisons: [ArmComparison]) -> String {
+        guard let first = comparisons.first else { return Charts.bars(title: "no comparisons", valueLabel: "", bars: []) }
+        let experiments = Array(Set(comparisons.flatMap { $0.pairs.map(\.run) })).sorted()
+        var bars: [(name: String, value: Double)] = []
+        for experiment in experiments {
+            if let base = comparisons.lazy.compactMap({ $0.pairs.first { $0.run == experiment }?.baseline }).first {
+                bars.append(("\(experiment) · \(first.baseline)", base))
+            }
+            for c in comparisons {
+                if let pair = c.pairs.first(where: { $0.run == experiment }) { bars.append(("\(experiment) · \(c.arm)", pair.arm)) }
+            }
+        }
+        return Charts.bars(title: "\(first.metric): each arm against \(first.baseline), per experiment", valueLabel: first.metric, bars: bars)
+    }
+}
