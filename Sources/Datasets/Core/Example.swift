@@ -1,5 +1,3 @@
-import Foundation
-
 /// One binary example. `text` (and the optional second segment `pairText`, fed to the tokenizer as a
 /// pair so truncation spares it) is what the model reads; `groupID` names the source question or
 /// passage so that everything derived from it stays in one split.
@@ -57,11 +55,9 @@ public struct DatasetSplits: Sendable, Codable {
 public struct StableHash: Sendable {
     private var state: UInt64 = 0xCBF2_9CE4_8422_2325
     public init() {}
-    public mutating func combine(_ string: String) {
-        for byte in string.utf8 { state = (state ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        state = (state ^ 0x1F) &* 0x0000_0100_0000_01B3
-    }
-    public mutating func combine(bytes: Data) {
+    public mutating func combine(_ string: String) { combine(bytes: string.utf8) }
+    /// The bytes, then a separator byte, so that ("ab", "c") and ("a", "bc") hash differently.
+    public mutating func combine<Bytes: Sequence>(bytes: Bytes) where Bytes.Element == UInt8 {
         for byte in bytes { state = (state ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         state = (state ^ 0x1F) &* 0x0000_0100_0000_01B3
     }
