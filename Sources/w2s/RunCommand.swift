@@ -34,6 +34,10 @@ struct ExperimentOptions: ParsableArguments {
     @Option(help: "Learning rate of the weak model (default: 1e-3 head, 5e-4 lora/full).") var lrWeak: Float?
     @Option(help: "Learning rate of the strong model (default: 1e-3 head, 8e-5 lora/full).") var lrStrong: Float?
     @Option(help: "Effective batch size (gradient accumulation over micro-batches).") var batchSize = 32
+    @Option(help: "Micro-batch size: sequences per forward/backward pass, gradients accumulated up to --batch-size (default: 32 head, 8 lora/full). Smaller uses less memory.")
+    var microBatchSize: Int?
+    @Option(help: "Evaluate on validation (and the test set, for the oracle-stop curve) every N optimizer steps (default: about 12 evaluations per stage).")
+    var evalEvery: Int?
     @Option(help: "LoRA rank.") var loraRank = 8
     @Option(help: "Interventions after the vanilla students, comma separated, or all/none: strong-to-strong, bootstrap, probe, filter, relabel, linearity, probe-sweep. Their students use the first loss.")
     var methods = "none"
@@ -81,6 +85,9 @@ struct ExperimentOptions: ParsableArguments {
             settings.bootstrapVia = bootstrapVia.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             for rung in settings.bootstrapVia! { _ = try ModelReference(parsing: rung) }
         }
+        guard batchSize >= 1, (microBatchSize ?? 1) >= 1, (evalEvery ?? 1) >= 1 else {
+            throw ValidationError("--batch-size, --micro-batch-size and --eval-every must be ≥ 1")
+        }
         guard knnK >= 1, topoK >= 1, logisticPenalty >= 0, (0..<1).contains(filterFraction), strongToStrongIterations >= 1 else {
             throw ValidationError("--knn-k and --topo-k must be ≥ 1, --logistic-penalty ≥ 0, --filter-fraction in [0, 1), --strong-to-strong-iterations ≥ 1")
         }
@@ -89,6 +96,8 @@ struct ExperimentOptions: ParsableArguments {
             var strongTraining = ExperimentConfig.defaultTraining(mode: mode, strong: true, seed: seed)
             for t in [\TrainingConfig.epochs] { weakTraining[keyPath: t] = epochs; strongTraining[keyPath: t] = epochs }
             weakTraining.batchSize = batchSize; strongTraining.batchSize = batchSize
+            if let microBatchSize { weakTraining.microBatchSize = microBatchSize; strongTraining.microBatchSize = microBatchSize }
+            weakTraining.evalEvery = evalEvery; strongTraining.evalEvery = evalEvery
             if let lrWeak { weakTraining.learningRate = lrWeak }
             if let lrStrong { strongTraining.learningRate = lrStrong }
             return ExperimentConfig(dataset: dataset, sizes: SplitSizes(weakTrain: parts[0], strongTrain: parts[1], validation: parts[2], test: parts[3]),
