@@ -47,4 +47,21 @@ final class EncoderClassifierTests: XCTestCase {
         XCTAssertTrue(adapters.contains { after[$0]!.data.contains { $0 != 0 } })
         XCTAssertLessThan(curve.last!.trainLoss!, curve[1].trainLoss!, "the training loss falls")
     }
+
+    /// Predictions are made shortest-first in small batches; the rows come back in the caller's order with the
+    /// values one padded batch gives.
+    func testBucketedPredictionKeepsOrderAndValues() throws {
+        let examples = Array(try DatasetRegistry.standard.pools("sst2", dataDirectory: try DataDirectory.resolve(nil)).train!.prefix(70))
+        let encoder = try ModelStore().load(try ModelReference(parsing: "all-MiniLM-L6-v2@2"), maxSequenceLength: 64)
+        let classifier = EncoderClassifier(model: encoder, texts: examples.map { encoder.tokenize($0.text, pair: $0.pairText) },
+                                           mode: .lora, loraRank: 4, loraAlpha: 8, seed: 1)
+        let rows = Array((0..<70).reversed())
+        classifier.predictionBatchSize = 1000
+        let oneBatch = try classifier.logits(for: rows, training: false)
+        classifier.predictionBatchSize = 8
+        let bucketed = try classifier.logits(for: rows, training: false)
+        XCTAssertEqual(bucketed.shape, [70, 2])
+        XCTAssertLessThan(bucketed.maxAbsDifference(oneBatch), 1e-4)
+        XCTAssertGreaterThan(Set(bucketed.data.map { ($0 * 1e4).rounded() }).count, 100, "rows differ, so a shuffled order would show")
+    }
 }

@@ -29,7 +29,24 @@ public final class EncoderClassifier: TrainableClassifier {
 
     public var parameters: [Parameter] { [headWeight, headBias] + model.encoder.parameters.filter(\.isTrainable) }
 
+    /// Sequences per forward pass when predicting: callers ask for hundreds of rows at once, and one batch
+    /// padded to the longest of them would waste most of its tokens (and hold gigabytes of activations).
+    public var predictionBatchSize = 32
+
     public func logits(for indices: [Int], training: Bool) throws -> Tensor {
+        if !training && indices.count > predictionBatchSize {
+            // Shortest first, in small batches, so each batch pads to similar lengths; rows go back in order.
+            let order = indices.indices.sorted { texts[indices[$0]].ids.count < texts[indices[$1]].ids.count }
+            var out = Tensor(zeros: [indices.count, 2])
+            for start in stride(from: 0, to: order.count, by: predictionBatchSize) {
+                let positions = Array(order[start..<min(start + predictionBatchSize, order.count)])
+                let part = try logits(for: positions.map { indices[$0] }, training: false)
+                for (k, position) in positions.enumerated() {
+                    out.data[2 * position] = part.data[2 * k]; out.data[2 * position + 1] = part.data[2 * k + 1]
+                }
+            }
+            return out
+        }
         let batch = model.tokenizer.batch(indices.map { texts[$0] })
         var unused: [Int: Tensor] = [:]
         let hidden = try model.encoder.forward(batch, training: training, pooled: &unused)
