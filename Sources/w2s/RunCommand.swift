@@ -26,7 +26,9 @@ struct ExperimentOptions: ParsableArguments {
     @Option(help: "Training mode: head (frozen backbone, cached activations, linear head), lora (rank-r adapters + head), full.")
     var mode: TrainingMode = .head
     @Option(help: "Student losses, comma separated: xent, logconf, logconf-balanced, entropy, window.") var loss = "xent,logconf"
-    @Option(help: "α_max of the logconf and entropy losses (warmed up linearly over the first 20% of steps).") var alpha: Float = 0.5
+    @Option(help: "α_max of the logconf and entropy losses (warmed up linearly over the first --alpha-warmup of steps).") var alpha: Float = 0.5
+    @Option(help: "Share of training over which α rises from 0 to α_max (Burns et al.: 0.2). With few steps, a later ramp lets the student learn before it hardens its own predictions.")
+    var alphaWarmup: Float = 0.2
     @Option(help: "Seeds, comma separated (one run each).") var seeds = "0"
     @Option(help: "Split sizes weak-train,strong-train,validation,test (balanced; capped by the data).") var sizes = "1000,1000,300,1000"
     @Option(help: "Maximum tokens per example (special tokens included).") var maxLength = 128
@@ -71,7 +73,12 @@ struct ExperimentOptions: ParsableArguments {
         guard parts.count == 4, parts.allSatisfy({ $0 >= 4 }) else {
             throw ValidationError("--sizes takes four numbers ≥ 4: weak-train,strong-train,validation,test")
         }
-        let losses = try loss.split(separator: ",").map { try LossKind(parsing: String($0).trimmingCharacters(in: .whitespaces), alphaMax: alpha) }
+        let losses = try loss.split(separator: ",").map {
+            try LossKind(parsing: String($0).trimmingCharacters(in: .whitespaces), alphaMax: alpha, warmupFraction: alphaWarmup)
+        }
+        guard alpha >= 0, alpha <= 1, alphaWarmup >= 0, alphaWarmup <= 1 else {
+            throw ValidationError("--alpha and --alpha-warmup must lie in [0, 1]")
+        }
         let seedList = try seeds.split(separator: ",").map { s -> UInt64 in
             guard let v = UInt64(s.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--seeds: '\(s)' is not a number") }
             return v

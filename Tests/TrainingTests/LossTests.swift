@@ -110,5 +110,11 @@ final class LossTests: XCTestCase {
         XCTAssertEqual(try LossKind(parsing: "xent"), .xent)
         XCTAssertEqual(try LossKind(parsing: "logconf-balanced").name, "logconf")
         XCTAssertThrowsError(try LossKind(parsing: "hinge"))
+        // A later ramp: α reaches α_max at half of training (step 20 of 40), so at step 10 it is 0.25.
+        XCTAssertEqual(try LossKind(parsing: "logconf", alphaMax: 0.5, warmupFraction: 0.5), .logconf(alphaMax: 0.5, warmupFraction: 0.5))
+        XCTAssertEqual(try LossKind(parsing: "entropy", alphaMax: 0.4, warmupFraction: 0.5), .entropy(alphaMax: 0.4, warmupFraction: 0.5))
+        let loss = LogConfidenceLoss(alphaMax: 0.5, warmupFraction: 0.5)
+        XCTAssertEqual(loss.alpha(step: 10, totalSteps: 40), 0.25, accuracy: 1e-7)
+        XCTAssertEqual(loss.alpha(step: 20, totalSteps: 40), 0.5, accuracy: 1e-7)
     }
 }

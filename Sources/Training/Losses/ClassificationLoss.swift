@@ -38,12 +38,13 @@ public enum LossKind: Codable, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses "xent", "logconf", "logconf-balanced", "entropy", "window".
-    public init(parsing text: String, alphaMax: Float = 0.5) throws {
+    /// `warmupFraction`: the share of training over which α rises linearly from 0 to α_max (logconf, entropy).
+    public init(parsing text: String, alphaMax: Float = 0.5, warmupFraction: Float = 0.2) throws {
         switch text {
         case "xent", "ce": self = .xent
-        case "logconf": self = .logconf(alphaMax: alphaMax)
-        case "logconf-balanced": self = .logconf(alphaMax: alphaMax, threshold: .batchBalanced)
-        case "entropy": self = .entropy(alphaMax: alphaMax)
+        case "logconf": self = .logconf(alphaMax: alphaMax, warmupFraction: warmupFraction)
+        case "logconf-balanced": self = .logconf(alphaMax: alphaMax, warmupFraction: warmupFraction, threshold: .batchBalanced)
+        case "entropy": self = .entropy(alphaMax: alphaMax, warmupFraction: warmupFraction)
         case "window": self = .window()
         default:
             throw TrainingError.invalid("unknown loss '\(text)': use xent, logconf, logconf-balanced, entropy or window")
