@@ -1,3 +1,5 @@
+import Determinism
+
 /// A percentile bootstrap interval over test examples for PGR on AUC.
 ///
 /// A test set of a few hundred examples leaves AUC uncertain by ±0.02–0.03, which is as large as the whole
@@ -23,7 +25,7 @@ public func bootstrapPGRInterval(weak: [Float], student: [Float], ceiling: [Floa
     precondition(weak.count == n && student.count == n && ceiling.count == n, "bootstrap: one score per label")
     precondition(resamples > 0 && confidence > 0 && confidence < 1)
     guard n > 1 else { return nil }
-    var random = SplitMixGenerator(seed: seed)
+    var random = SplitMix64(seed: seed)
     var values: [Double] = []
     values.reserveCapacity(resamples)
     var w = [Float](repeating: 0, count: n), s = w, c = w
@@ -50,17 +52,4 @@ func percentile(_ sorted: [Double], _ q: Double) -> Double {
     let position = q * Double(sorted.count - 1)
     let below = Int(position.rounded(.down)), above = min(below + 1, sorted.count - 1)
     return sorted[below] + (sorted[above] - sorted[below]) * (position - Double(below))
-}
-
-/// SplitMix64: Analysis depends on nothing, so it keeps its own small seeded generator.
-struct SplitMixGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

@@ -1,3 +1,4 @@
+import Determinism
 import Foundation
 
 /// What a converter produces: the labelled training pool (nil when the training split was not
@@ -37,7 +38,7 @@ enum Convert {
         guard correct >= 0, correct < cleaned.count, !cleaned[correct].isEmpty else { return [] }
         let distractors = cleaned.indices.filter { $0 != correct && !cleaned[$0].isEmpty && cleaned[$0] != cleaned[correct] }
         guard !distractors.isEmpty else { return [] }
-        var rng = SplitMix64(seed: StableHash.of(dataset, groupID))
+        var rng = SplitMix64(seed: ContentHash.value(dataset, groupID))
         let negative = distractors[Int(rng.next() % UInt64(distractors.count))]
         return [Example(dataset: dataset, groupID: groupID, text: text, pairText: cleaned[correct], label: 1),
                 Example(dataset: dataset, groupID: groupID, text: text, pairText: cleaned[negative], label: 0)]

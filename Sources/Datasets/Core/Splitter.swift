@@ -1,3 +1,5 @@
+import Determinism
+
 /// Seeded, group-respecting, balanced splits.
 ///
 /// Groups (source questions) are shuffled with the seed and dealt to one split at a time until that
@@ -11,7 +13,7 @@ enum Splitter {
         var seen = Set<String>()
         for example in pool where seen.insert(example.id).inserted { byGroup[example.groupID, default: []].append(example) }
         var groups = byGroup.keys.sorted()
-        var rng = SplitMix64(seed: seed ^ StableHash.of("groups", salt))
+        var rng = SplitMix64(seed: seed ^ ContentHash.value("groups", salt))
         groups.shuffle(using: &rng)
 
         // Scale requests down proportionally when the pool cannot fill them.

@@ -1,3 +1,4 @@
+import Determinism
 import Foundation
 
 /// A researcher's own data: JSONL, CSV or TSV with a text column (optionally a second text column)
@@ -106,7 +107,7 @@ public struct UserDataSource: Codable, Hashable, Sendable {
 
     static func hash(of file: URL) throws -> String {
         let data = try Data(contentsOf: file)
-        var h = StableHash()
+        var h = ContentHash()
         h.combine(bytes: data)
         return h.hex
     }

@@ -1,3 +1,4 @@
+import Determinism
 import Analysis
 import Datasets
 import Foundation
