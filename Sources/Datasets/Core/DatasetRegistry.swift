@@ -53,24 +53,24 @@ public final class DatasetRegistry: Sendable {
     }
 
     public static func split(dataset: String, pools: ConvertedDataset, sizes: SplitSizes, seed: UInt64) -> DatasetSplits {
-        let trainRequests = [Splitter.Request(name: "validation", size: sizes.validation),
-                             Splitter.Request(name: "weak_train", size: sizes.weakTrain),
-                             Splitter.Request(name: "strong_train", size: sizes.strongTrain)]
+        let trainRequests = [Splitter.Request(name: Split.validation.rawValue, size: sizes.validation),
+                             Splitter.Request(name: Split.weakTrain.rawValue, size: sizes.weakTrain),
+                             Splitter.Request(name: Split.strongTrain.rawValue, size: sizes.strongTrain)]
         var parts: [String: [Example]]
         if let train = pools.train {
-            parts = Splitter.split(pools.evaluation, requests: [.init(name: "test", size: sizes.test)], seed: seed,
+            parts = Splitter.split(pools.evaluation, requests: [.init(name: Split.test.rawValue, size: sizes.test)], seed: seed,
                                    salt: dataset + "/test")
             // Some benchmarks reuse a prompt in both published files (ETHICS): such groups stay on the test side.
-            let testGroups = Set(parts["test", default: []].map(\.groupID))
+            let testGroups = Set(parts[Split.test.rawValue, default: []].map(\.groupID))
             parts.merge(Splitter.split(train.filter { !testGroups.contains($0.groupID) }, requests: trainRequests,
                                        seed: seed, salt: dataset + "/train")) { a, _ in a }
         } else {
-            parts = Splitter.split(pools.evaluation, requests: [.init(name: "test", size: sizes.test)] + trainRequests,
+            parts = Splitter.split(pools.evaluation, requests: [.init(name: Split.test.rawValue, size: sizes.test)] + trainRequests,
                                    seed: seed, salt: dataset + "/pool")
         }
-        return DatasetSplits(dataset: dataset, seed: seed, weakTrain: parts["weak_train"] ?? [],
-                             strongTrain: parts["strong_train"] ?? [], validation: parts["validation"] ?? [],
-                             test: parts["test"] ?? [])
+        return DatasetSplits(dataset: dataset, seed: seed, weakTrain: parts[Split.weakTrain.rawValue] ?? [],
+                             strongTrain: parts[Split.strongTrain.rawValue] ?? [], validation: parts[Split.validation.rawValue] ?? [],
+                             test: parts[Split.test.rawValue] ?? [])
     }
 }
 

@@ -25,30 +25,3 @@ public struct Example: Sendable, Hashable, Codable {
         self.id = id; self.groupID = groupID; self.text = text; self.pairText = pairText; self.label = label
     }
 }
-
-/// Requested split sizes (examples, after balancing). CPU defaults: 1000 / 1000 / 300 / 1000.
-public struct SplitSizes: Sendable, Codable, Hashable {
-    public var weakTrain: Int
-    public var strongTrain: Int
-    public var validation: Int
-    public var test: Int
-
-    public init(weakTrain: Int = 1000, strongTrain: Int = 1000, validation: Int = 300, test: Int = 1000) {
-        self.weakTrain = weakTrain; self.strongTrain = strongTrain; self.validation = validation; self.test = test
-    }
-
-    public static let cpuDefault = SplitSizes()
-}
-
-public struct DatasetSplits: Sendable, Codable {
-    public let dataset: String
-    public let seed: UInt64
-    public let weakTrain: [Example]
-    public let strongTrain: [Example]
-    public let validation: [Example]
-    public let test: [Example]
-
-    public var all: [(name: String, examples: [Example])] {
-        [("weak_train", weakTrain), ("strong_train", strongTrain), ("validation", validation), ("test", test)]
-    }
-}

@@ -60,7 +60,7 @@ public final class WeakToStrongPipeline {
 
     static func fingerprint(_ splits: DatasetSplits) -> String {
         var h = ContentHash()
-        for (name, examples) in splits.all { h.combine(name); for e in examples { h.combine(e.id); h.combine(e.label) } }
+        for (split, examples) in splits.all { h.combine(split.rawValue); for e in examples { h.combine(e.id); h.combine(e.label) } }
         return h.hex
     }
 
@@ -260,7 +260,7 @@ public final class WeakToStrongPipeline {
                 oracleStopPGR: oracle.flatMap { performanceGapRecovered(weak: weakScore.auc, student: $0, ceiling: ceilingScore.auc) })
         }
         return RunSummary(runName: config.runName, config: config,
-                          splitCounts: Dictionary(uniqueKeysWithValues: splits.all.map { ($0.name, $0.examples.count) }),
+                          splitCounts: Dictionary(uniqueKeysWithValues: splits.all.map { ($0.split.rawValue, $0.examples.count) }),
                           weak: weakScore, ceiling: ceilingScore,
                           weakLabelAccuracy: accuracy(probabilities: weak.predictions["strong_train"]!, labels: splits.strongTrain.map(\.label)),
                           students: studentScores, stageSeconds: stageSeconds, cachedStages: cachedStages)
@@ -269,10 +269,10 @@ public final class WeakToStrongPipeline {
     func write(summary: RunSummary, splits: DatasetSplits, weak: StageOutput, ceiling: StageOutput, students: [(LossKind, StageOutput)]) throws {
         try AtomicFile.writeJSON(summary, to: runDirectory.appendingPathComponent("metrics.json"))
         var csv = "id,split,label,weak,ceiling" + students.map { ",student_\($0.0.name)" }.joined() + "\n"
-        for (split, examples) in splits.all where split != "weak_train" {
+        for (split, examples) in splits.all where split != .weakTrain {
             for (i, e) in examples.enumerated() {
-                csv += "\(e.id),\(split),\(e.label),\(weak.predictions[split]![i]),\(ceiling.predictions[split]![i])"
-                csv += students.map { ",\($0.1.predictions[split]![i])" }.joined() + "\n"
+                csv += "\(e.id),\(split.rawValue),\(e.label),\(weak.predictions[split.rawValue]![i]),\(ceiling.predictions[split.rawValue]![i])"
+                csv += students.map { ",\($0.1.predictions[split.rawValue]![i])" }.joined() + "\n"
             }
         }
         try AtomicFile.write(Data(csv.utf8), to: runDirectory.appendingPathComponent("predictions.csv"))
