@@ -50,4 +50,24 @@ final class BootstrapIntervalTests: XCTestCase {
         XCTAssertNil(bootstrapPGRInterval(weak: same, student: same, ceiling: same, labels: labels, resamples: 50))
         XCTAssertNil(bootstrapPGRInterval(weak: [0.2], student: [0.3], ceiling: [0.9], labels: [1], resamples: 10))
     }
+
+    /// Examples of one source question move together: when the student's quality is shared within groups
+    /// (it copies the ceiling on some questions and the weak model on others), resampling examples one by
+    /// one pretends there are eight times more independent draws than there are, so the interval is too
+    /// narrow; the cluster bootstrap widens it. Singleton groups give the ordinary bootstrap, draw for draw.
+    func testGroupedResamplingWidensTheIntervalUnderWithinGroupCorrelation() throws {
+        let groupCount = 60, perGroup = 8
+        let labels = (0..<(groupCount * perGroup)).map { $0 % 2 }
+        let groups = labels.indices.map { $0 / perGroup }
+        let weak = scores(labels, noise: 0.95, salt: 1), ceiling = scores(labels, noise: 0.6, salt: 2)
+        let student = labels.indices.map { groups[$0] % 3 == 0 ? ceiling[$0] : weak[$0] }
+        let flat = try XCTUnwrap(bootstrapPGRInterval(weak: weak, student: student, ceiling: ceiling, labels: labels, resamples: 400))
+        let grouped = try XCTUnwrap(bootstrapPGRInterval(weak: weak, student: student, ceiling: ceiling, labels: labels,
+                                                         groups: groups, resamples: 400))
+        XCTAssertGreaterThan(grouped.upper - grouped.lower, 1.3 * (flat.upper - flat.lower),
+                             "flat \(flat.lower)…\(flat.upper), grouped \(grouped.lower)…\(grouped.upper)")
+        let singletons = try XCTUnwrap(bootstrapPGRInterval(weak: weak, student: student, ceiling: ceiling, labels: labels,
+                                                            groups: Array(labels.indices), resamples: 400))
+        XCTAssertEqual(singletons, flat)
+    }
 }
