@@ -32,6 +32,29 @@ struct CommaSeparated<Element: ExpressibleByArgument>: ExpressibleByArgument {
 
 // MARK: Checks for validate()
 
+/// The items listed more than once, in order of their first repetition.
+func repeated<T: Hashable>(_ values: [T]) -> [T] {
+    var seen = Set<T>(), reported = Set<T>(), result: [T] = []
+    for v in values where !seen.insert(v).inserted && reported.insert(v).inserted { result.append(v) }
+    return result
+}
+
+/// Throws when `values` is empty (unless `allowEmpty`) or lists an item twice; `describe` names an item as written.
+func requireDistinctItems<T: Hashable>(_ values: [T], option: String, items: String,
+                                       describe: (T) -> String = { "\($0)" }, allowEmpty: Bool = false) throws {
+    guard allowEmpty || !values.isEmpty else { throw ValidationError("\(option) needs at least one \(items)") }
+    let twice = repeated(values)
+    guard twice.isEmpty else {
+        throw ValidationError("\(option) lists \(twice.map { "'\(describe($0))'" }.joined(separator: ", ")) more than once")
+    }
+}
+
+/// Throws unless `value` is a finite number greater than zero.
+func requirePositive(_ value: Float?, option: String) throws {
+    guard let value else { return }
+    guard value.isFinite, value > 0 else { throw ValidationError("\(option) must be a finite number > 0 (got \(value))") }
+}
+
 /// Throws unless `value` is at least `minimum`.
 func requireAtLeast(_ minimum: Int, _ value: Int?, option: String) throws {
     guard let value else { return }

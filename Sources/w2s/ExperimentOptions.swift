@@ -43,8 +43,9 @@ struct ExperimentOptions: ParsableArguments {
     }
 }
 
-/// `validate()` of a `--dataset` list: registered names known (files are read at run time).
+/// `validate()` of a `--dataset` list: at least one, none twice, registered names known (files are read at run time).
 func validateDatasets(_ datasets: [String], option: String) throws {
+    try requireDistinctItems(datasets, option: option, items: "dataset")
     for name in datasets where !UserDataSource.namesFile(name) {
         do { _ = try DatasetRegistry.standard.definition(name) } catch { throw ValidationError("\(option): \(error)") }
     }

@@ -22,14 +22,20 @@ struct InterventionOptions: ParsableArguments {
     var bootstrapVia: CommaSeparated<String>?
 
     func validate() throws {
+        try requireDistinctItems(methods.methods, option: "--methods", items: "method", describe: \.rawValue,
+                                 allowEmpty: true)
+        if let probeLayer { try requireAtLeast(0, probeLayer, option: "--probe-layer") }
         try requireAtLeast(1, knnK, option: "--knn-k")
-        guard logisticPenalty >= 0 else { throw ValidationError("--logistic-penalty must be ≥ 0 (got \(logisticPenalty))") }
-        guard (0..<1).contains(filterFraction) else {
-            throw ValidationError("--filter-fraction must lie in [0, 1) (got \(filterFraction))")
+        guard logisticPenalty.isFinite, logisticPenalty >= 0 else {
+            throw ValidationError("--logistic-penalty must be a finite number ≥ 0 (got \(logisticPenalty))")
+        }
+        guard filterFraction > 0, filterFraction < 1 else {
+            throw ValidationError("--filter-fraction must lie strictly between 0 and 1 (got \(filterFraction))")
         }
         try requireAtLeast(1, topoK, option: "--topo-k")
         try requireAtLeast(1, strongToStrongIterations, option: "--strong-to-strong-iterations")
         if let bootstrapVia {
+            try requireDistinctItems(bootstrapVia.values, option: "--bootstrap-via", items: "model")
             for rung in bootstrapVia.values { try requireModelReference(rung, option: "--bootstrap-via") }
         }
     }

@@ -27,12 +27,18 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Rank of the LoRA adapters (lora mode).") var loraRank = ExperimentDefaults.loraRank
 
     func validate() throws {
+        try requireDistinctItems(loss.values, option: "--loss", items: "loss", describe: \.argument)
         guard (0...1).contains(alpha), (0...1).contains(alphaWarmup) else {
             throw ValidationError("--alpha and --alpha-warmup must lie in [0, 1] (got \(alpha) and \(alphaWarmup))")
         }
+        try requireDistinctItems(seeds.values, option: "--seeds", items: "seed")
+        try requireAtLeast(1, epochs, option: "--epochs")
+        try requirePositive(lrWeak, option: "--lr-weak")
+        try requirePositive(lrStrong, option: "--lr-strong")
         try requireAtLeast(1, batchSize, option: "--batch-size")
         try requireAtLeast(1, microBatchSize, option: "--micro-batch-size")
         try requireAtLeast(1, evalEvery, option: "--eval-every")
+        try requireAtLeast(1, loraRank, option: "--lora-rank")
     }
 
     /// The student losses with `--alpha` and `--alpha-warmup`.
