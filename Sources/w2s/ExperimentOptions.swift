@@ -36,9 +36,10 @@ struct ExperimentOptions: ParsableArguments {
         return (source.name, source)
     }
 
-    /// Runs the configurations and prints their tables.
+    /// Runs the configurations and prints their tables. The dataset folder is looked up only if a registered
+    /// dataset needs it.
     func execute(_ configs: [ExperimentConfig]) throws {
-        let dataDirectory = try storage.dataDirectory()
+        let dataDirectory = try storage.dataDirectory(needed: configs.contains { $0.userData == nil })
         try Execution.run(configs, runsDirectory: storage.runsDir, dataDirectory: dataDirectory, quiet: quiet)
     }
 }
