@@ -34,10 +34,12 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
     /// The researcher's own file when the data is not a registered benchmark (`dataset` is then its name).
     public var userData: UserDataSource?
 
-    public init(dataset: String, sizes: SplitSizes = .cpuDefault, seed: UInt64 = 0,
-                weakModel: String = "all-MiniLM-L6-v2", strongModel: String = "all-mpnet-base-v2",
-                mode: TrainingMode = .head, losses: [LossKind] = [.xent], weakTraining: TrainingConfig? = nil,
-                strongTraining: TrainingConfig? = nil, maxLength: Int = 128, loraRank: Int = 8, loraAlpha: Float = 16,
+    public init(dataset: String, sizes: SplitSizes = ExperimentDefaults.sizes, seed: UInt64 = ExperimentDefaults.seed,
+                weakModel: String = ExperimentDefaults.weakModel, strongModel: String = ExperimentDefaults.strongModel,
+                mode: TrainingMode = ExperimentDefaults.mode, losses: [LossKind] = ExperimentDefaults.configLosses,
+                weakTraining: TrainingConfig? = nil, strongTraining: TrainingConfig? = nil,
+                maxLength: Int = ExperimentDefaults.maxLength, loraRank: Int = ExperimentDefaults.loraRank,
+                loraAlpha: Float = ExperimentDefaults.loraAlpha(rank: ExperimentDefaults.loraRank),
                 methods: [Intervention] = [], interventions: InterventionSettings = InterventionSettings(),
                 userData: UserDataSource? = nil) {
         self.dataset = dataset; self.sizes = sizes; self.seed = seed
@@ -48,16 +50,12 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
         self.methods = methods; self.interventions = interventions; self.userData = userData
     }
 
-    /// Defaults after EleutherAI (AdamW β2 0.95, wd 0.1, 3 epochs, batch 32, cosine with warm-up):
-    /// lora/full use their learning rates 5e-4 (weak) and 8e-5 (strong); the linear head on
-    /// standardised cached activations uses 1e-3 for both and micro-batches of 32.
+    /// The training of the weak supervisor (`strong: false`) or of the strong ceiling and students: `ExperimentDefaults`.
     public static func defaultTraining(mode: TrainingMode, strong: Bool, seed: UInt64) -> TrainingConfig {
-        switch mode {
-        case .head: return TrainingConfig(epochs: 3, batchSize: 32, microBatchSize: 32, learningRate: 1e-3, warmupSteps: 40, seed: seed)
-        case .lora, .full:
-            return TrainingConfig(epochs: 3, batchSize: 32, microBatchSize: 8, learningRate: strong ? 8e-5 : 5e-4,
-                                  warmupSteps: 40, seed: seed)
-        }
+        TrainingConfig(epochs: ExperimentDefaults.epochs, batchSize: ExperimentDefaults.batchSize,
+                       microBatchSize: ExperimentDefaults.microBatchSize(mode: mode),
+                       learningRate: ExperimentDefaults.learningRate(mode: mode, strong: strong),
+                       warmupSteps: ExperimentDefaults.warmupSteps, seed: seed)
     }
 
     /// A short, stable name: dataset, mode, seed and a hash of everything else.

@@ -73,7 +73,7 @@ public enum EncoderError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .badConfig(url, why):
-            return "\(url.path): \(why). Reinstall the model with `swift run -c release w2s models install`."
+            return "\(url.path): \(why). Reinstall the model with `w2s models install`."
         case let .badLayerCount(requested, available):
             return "cannot keep \(requested) layers of a \(available)-layer model: choose 1…\(available)."
         case let .sequenceTooLong(length, maximum):

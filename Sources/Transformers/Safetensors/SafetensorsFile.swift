@@ -11,7 +11,7 @@ public enum SafetensorsError: Error, CustomStringConvertible {
     case outOfBounds(URL, tensor: String)
 
     public var description: String {
-        let fix = "The file may be truncated or corrupt: reinstall it with `swift run -c release w2s models install`."
+        let fix = "The file may be truncated or corrupt: reinstall it with `w2s models install`."
         switch self {
         case let .unreadable(url, why): return "Cannot read \(url.path): \(why). \(fix)"
         case let .malformedHeader(url, why): return "\(url.path) has a malformed safetensors header: \(why). \(fix)"

@@ -8,7 +8,7 @@ public enum TokenizerError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unreadable(url, why):
-            return "Cannot read tokenizer \(url.path): \(why). Reinstall with `swift run -c release w2s models install`."
+            return "Cannot read tokenizer \(url.path): \(why). Reinstall with `w2s models install`."
         case let .unsupported(url, what): return "\(url.path): \(what) is not supported (BERT-style WordPiece only)."
         case let .missingToken(url, token): return "\(url.path): special token '\(token)' is not in the vocabulary."
         }

@@ -1,0 +1,69 @@
+import Datasets
+import Training
+
+/// Every default of an experiment, written once. `ExperimentConfig.init`, `ExperimentConfig.defaultTraining` and the
+/// `w2s` command line (its help texts included) read them from here; the interventions' hyperparameters are
+/// `InterventionSettings()`'s.
+///
+/// Training follows EleutherAI's w2s (AdamW, cosine schedule with linear warm-up, its epochs, batch size and, for
+/// lora/full, its learning rates); the linear head on standardised cached activations uses one larger learning rate
+/// for both roles. The numbers are below only: quote them from here, not in prose.
+public enum ExperimentDefaults {
+    // MARK: Models
+
+    public static let weakModel = "all-MiniLM-L6-v2"
+    public static let strongModel = "all-mpnet-base-v2"
+    public static let mode: TrainingMode = .head
+    /// Tokens per example, special tokens included.
+    public static let maxLength = 128
+    public static let loraRank = 8
+    /// LoRA's scale α: twice the rank.
+    public static func loraAlpha(rank: Int) -> Float { Float(2 * rank) }
+
+    // MARK: Data
+
+    /// Split sizes weak-train / strong-train / validation / test.
+    public static let sizes = SplitSizes.cpuDefault
+    public static let seed: UInt64 = 0
+    /// Seeds of the command line (one run each).
+    public static let seeds: [UInt64] = [seed]
+
+    // MARK: Training
+
+    public static let epochs = 3
+    /// Effective batch (one optimizer step), reached by gradient accumulation over micro-batches.
+    public static let batchSize = 32
+    public static let warmupSteps = 40
+
+    /// Sequences per forward/backward pass.
+    public static func microBatchSize(mode: TrainingMode) -> Int {
+        switch mode {
+        case .head: return 32
+        case .lora, .full: return 8
+        }
+    }
+
+    /// The learning rate of the weak supervisor (`strong: false`) or of the strong ceiling and students.
+    public static func learningRate(mode: TrainingMode, strong: Bool) -> Float {
+        switch mode {
+        case .head: return 1e-3
+        case .lora, .full: return strong ? 8e-5 : 5e-4
+        }
+    }
+
+    // MARK: Students
+
+    /// α_max of the logconf and entropy losses.
+    public static let alpha: Float = 0.5
+    /// Share of training over which α rises from 0 to α_max (Burns et al.).
+    public static let alphaWarmup: Float = 0.2
+    /// The students the command line compares.
+    public static let losses: [LossKind] = [.xent, .logconf(alphaMax: alpha, warmupFraction: alphaWarmup)]
+    /// An `ExperimentConfig` built in code trains one cross-entropy student unless told otherwise.
+    public static let configLosses: [LossKind] = [.xent]
+
+    // MARK: Demo (`w2s demo`)
+
+    public static let demoDatasets = ["sst2", "twitter_sentiment", "ag_news"]
+    public static let demoSizes = SplitSizes(weakTrain: 500, strongTrain: 500, validation: 200, test: 500)
+}

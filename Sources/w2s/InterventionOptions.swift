@@ -1,0 +1,77 @@
+import ArgumentParser
+import Experiments
+import Foundation
+
+/// The interventions after the vanilla students and their hyperparameters (`run`, `demo`); defaults are
+/// `InterventionSettings()`'s.
+struct InterventionOptions: ParsableArguments {
+    private static let defaults = InterventionSettings()
+
+    @Option(help: "Interventions after the vanilla students, comma separated, or all or none. Their students use the first loss.")
+    var methods = MethodList([])
+    @Option(help: "Strong-model layer the probes read (default: the middle layer).") var probeLayer: Int?
+    @Option(help: "k of the kNN probe (neighbours by cosine similarity of mean-pooled activations).")
+    var knnK = InterventionOptions.defaults.knnK
+    @Option(help: "L2 penalty λ of the logistic probe (λ‖w‖² on standardised activations).")
+    var logisticPenalty = InterventionOptions.defaults.logisticPenalty
+    @Option(help: "Fraction of strong-train that filtering removes.") var filterFraction = InterventionOptions.defaults.filterFraction
+    @Option(help: "k of both TopoFilter steps.") var topoK = InterventionOptions.defaults.topoK
+    @Option(help: "Strong-to-strong relabeling iterations.")
+    var strongToStrongIterations = InterventionOptions.defaults.strongToStrongIterations
+    @Option(help: "Intermediate bootstrapping rungs between weak and strong, comma separated (default: the strong model at half depth).")
+    var bootstrapVia: CommaSeparated<String>?
+
+    func validate() throws {
+        try requireDistinctItems(methods.methods, option: "--methods", items: "method", describe: \.rawValue,
+                                 allowEmpty: true)
+        if let probeLayer { try requireAtLeast(0, probeLayer, option: "--probe-layer") }
+        try requireAtLeast(1, knnK, option: "--knn-k")
+        guard logisticPenalty.isFinite, logisticPenalty >= 0 else {
+            throw ValidationError("--logistic-penalty must be a finite number ≥ 0 (got \(logisticPenalty))")
+        }
+        guard filterFraction > 0, filterFraction < 1 else {
+            throw ValidationError("--filter-fraction must lie strictly between 0 and 1 (got \(filterFraction))")
+        }
+        try requireAtLeast(1, topoK, option: "--topo-k")
+        try requireAtLeast(1, strongToStrongIterations, option: "--strong-to-strong-iterations")
+        if let bootstrapVia {
+            try requireDistinctItems(bootstrapVia.values, option: "--bootstrap-via", items: "model")
+            for rung in bootstrapVia.values { try requireModelReference(rung, option: "--bootstrap-via") }
+        }
+    }
+
+    var settings: InterventionSettings {
+        var settings = InterventionSettings()
+        settings.probeLayer = probeLayer
+        settings.knnK = knnK
+        settings.logisticPenalty = logisticPenalty
+        settings.filterFraction = filterFraction
+        settings.topoK = topoK
+        settings.strongToStrongIterations = strongToStrongIterations
+        settings.bootstrapVia = bootstrapVia?.values
+        return settings
+    }
+}
+
+/// `--methods`: interventions, comma separated, or `all` or `none` (an empty value is none).
+struct MethodList: ExpressibleByArgument {
+    var methods: [Intervention]
+
+    init(_ methods: [Intervention]) { self.methods = methods }
+
+    init?(argument: String) {
+        switch argument.trimmingCharacters(in: .whitespaces) {
+        case "all": self.init(Intervention.allCases)
+        case "none": self.init([])
+        default:
+            guard let list = CommaSeparated<Intervention>(argument: argument) else { return nil }
+            self.init(list.values)
+        }
+    }
+
+    var defaultValueDescription: String {
+        methods.isEmpty ? "none" : methods == Intervention.allCases ? "all" : CommaSeparated(methods).defaultValueDescription
+    }
+
+    static var allValueStrings: [String] { Intervention.allCases.map(\.rawValue) + ["all", "none"] }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+struct ResultsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "results", abstract: "Query finished runs in the run store (SQLite).")
+
+    @Option(help: "Where runs live.") var runsDir = StorageOptions.defaultRunsDirectory
+    @Option(help: "Only this dataset.") var dataset: String?
+    @Option(help: "A read-only SQL query over tables runs, metrics, stage_timings.") var sql: String?
+
+    func run() throws {
+        try Execution.printResults(runsDirectory: runsDir, dataset: dataset, sql: sql)
+    }
+}
