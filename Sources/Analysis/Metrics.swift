@@ -25,11 +25,12 @@ public struct Agreement: Codable, Sendable, Hashable {
     public var supervisorWrongCount: Int
 }
 
-public func agreement(student: [Float], supervisor: [Float], groundTruth: [Int]) -> Agreement {
+/// `threshold`: where a score becomes class 1 (½ for probabilities, 0 for logit margins).
+public func agreement(student: [Float], supervisor: [Float], groundTruth: [Int], threshold: Float = 0.5) -> Agreement {
     precondition(student.count == supervisor.count && student.count == groundTruth.count)
     var agreeRight = 0, right = 0, agreeWrong = 0, wrong = 0
     for i in groundTruth.indices {
-        let s = student[i] > 0.5 ? 1 : 0, w = supervisor[i] > 0.5 ? 1 : 0
+        let s = student[i] > threshold ? 1 : 0, w = supervisor[i] > threshold ? 1 : 0
         if w == groundTruth[i] { right += 1; if s == w { agreeRight += 1 } }
         else { wrong += 1; if s == w { agreeWrong += 1 } }
     }

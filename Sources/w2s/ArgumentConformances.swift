@@ -8,6 +8,7 @@ import Training
 extension TrainingMode: ExpressibleByArgument {}
 extension Intervention: ExpressibleByArgument {}
 extension Alternative: ExpressibleByArgument {}
+extension ComparisonUnit: ExpressibleByArgument {}
 
 /// A student loss by the name `LossKind(parsing:)` reads, with the default α; `TrainingOptions.losses` applies
 /// `--alpha` and `--alpha-warmup`.

@@ -1,23 +1,30 @@
 import Analysis
 import ArgumentParser
+import Experiments
 
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Statistics across datasets: each student loss or intervention against a baseline, paired by run (paired t-test, Wilcoxon signed-rank).")
+        abstract: "Statistics across datasets: each student loss or intervention against a baseline (paired t-test, Wilcoxon signed-rank).",
+        discussion: """
+        An arm pairs with the baseline only within runs that share every setting but the arms (sizes, learning rates, \
+        epochs, batch sizes, maximum length, mode, models, seed); a loss's non-default parameters are part of its arm's \
+        name (student-logconf(warm-up=0.6)). By default one pair per dataset setting, its seeds averaged first, as in \
+        the EleutherAI post; --unit seed pairs every run.
+        """)
 
     @Option(help: "Where runs live.") var runsDir = StorageOptions.defaultRunsDirectory
     @Option(help: "Metric: pgr_auc, pgr_accuracy, test_auc, test_accuracy, …") var metric = "test_auc"
-    @Option(help: "Baseline stage (as in `w2s results`), e.g. student-xent.") var baseline = "student-xent"
+    @Option(help: "Baseline arm (as in `w2s results`), e.g. student-xent.") var baseline = "student-xent"
     @Option(help: "Only this dataset.") var dataset: String?
     @Option(help: "Alternative hypothesis on arm − baseline: two-sided, greater (the EleutherAI post's one-sided tests) or less.")
     var alternative: Alternative = .twoSided
-    @Flag(help: "Average the seeds of each dataset first: one pair per dataset (and models, mode), not per run.")
-    var averageSeeds = false
+    @Option(help: "What one pair stands for: dataset (a dataset setting, seeds averaged first) or seed (every run).")
+    var unit: ComparisonUnit = .dataset
     @Option(help: "Also write an SVG bar chart of every compared value to this file.") var chart: String?
 
     func run() throws {
         try Execution.printComparison(runsDirectory: runsDir, metric: metric, baseline: baseline, dataset: dataset,
-                                      alternative: alternative, averageSeeds: averageSeeds, chart: chart)
+                                      alternative: alternative, unit: unit, chart: chart)
     }
 }

@@ -1,4 +1,5 @@
 import Analysis
+import ArgumentParser
 import Experiments
 import Foundation
 
@@ -6,26 +7,40 @@ import Foundation
 /// (`WeakToStrongPipeline`) and its summaries (`RunSummary`). The commands parse and check their options, then call here.
 enum Execution {
     static func openStore(runsDirectory: String) throws -> RunStore {
-        try RunStore(url: URL(fileURLWithPath: runsDirectory).appendingPathComponent("runs.sqlite"))
+        try RunStore(root: URL(fileURLWithPath: runsDirectory))
     }
 
-    /// Runs the configurations in order (finished stages come from the cache) and prints their tables.
+    /// Runs the configurations in order (finished stages come from the cache) and prints their tables. A run that
+    /// fails is recorded as failed with its error and the others go on; the command then exits non-zero.
     static func run(_ configs: [ExperimentConfig], runsDirectory: String, dataDirectory: URL, quiet: Bool) throws {
         let root = URL(fileURLWithPath: runsDirectory)
         let store = try openStore(runsDirectory: runsDirectory)
-        var summaries: [RunSummary] = []
+        var summaries: [RunSummary] = [], failures: [(String, Error)] = []
         for (i, config) in configs.enumerated() {
             let pipeline = WeakToStrongPipeline(config: config, runsRoot: root, dataDirectory: dataDirectory,
                                                 progress: ProgressDisplay(quiet: quiet))
             if !quiet { FileHandle.standardError.write(Data("▶ run \(i + 1)/\(configs.count): \(config.runName)\n".utf8)) }
-            summaries.append(try pipeline.run(store: store))
+            do {
+                summaries.append(try pipeline.run())
+            } catch {
+                failures.append((config.runName, error))
+                FileHandle.standardError.write(Data("✗ \(config.runName) failed: \(error)\n".utf8))
+            }
         }
         printTables(summaries, runsDir: runsDirectory)
+        _ = try? store.writeIndex()
+        guard failures.isEmpty else {
+            FileHandle.standardError.write(Data(("\n\(failures.count) of \(configs.count) runs failed (recorded as failed; `w2s results` lists them):\n"
+                + failures.map { "  \($0.0): \($0.1)" }.joined(separator: "\n") + "\n").utf8))
+            throw ExitCode.failure
+        }
     }
 
-    /// `w2s results`: every finished run's metrics, or the rows of a read-only SQL query.
+    /// `w2s results`: every run's status and metrics, or the rows of a read-only SQL query.
     static func printResults(runsDirectory: String, dataset: String?, sql: String?) throws {
         let store = try openStore(runsDirectory: runsDirectory)
+        let (runs, problems) = store.load(dataset: dataset)
+        for problem in problems { FileHandle.standardError.write(Data("skipped: \(problem)\n".utf8)) }
         if let sql {
             let (columns, rows) = try store.query(sql)
             print(columns.joined(separator: "\t"))
@@ -33,35 +48,41 @@ enum Execution {
             return
         }
         print("run\tstatus\tstage\tmetric\tvalue")
-        for run in try store.runs(dataset: dataset) {
-            for m in try store.metrics(runID: run.id) {
-                print("\(run.id)\t\(run.status)\t\(m.stage)\t\(m.name)\t\(String(format: "%.4f", m.value))")
+        for run in runs {
+            if run.status != .finished {
+                print("\(run.id)\t\(run.status.rawValue)\t\t\t\(run.error.map { "error: \($0)" } ?? "")")
+                continue
             }
+            for m in try store.metrics(runID: run.id) {
+                print("\(run.id)\t\(run.status.rawValue)\t\(m.stage)\t\(m.name)\t\(String(format: "%.4f", m.value))")
+            }
+        }
+        if let url = try? store.writeIndex() {
+            FileHandle.standardError.write(Data("SQLite index of these runs: \(url.path)\n".utf8))
         }
     }
 
-    /// `w2s compare`: each arm against the baseline, paired by run (or by dataset with `averageSeeds`).
+    /// `w2s compare`: each arm against the baseline, one pair per dataset setting (seeds averaged) or per run.
     static func printComparison(runsDirectory: String, metric: String, baseline: String, dataset: String?,
-                                alternative: Alternative, averageSeeds: Bool, chart: String?) throws {
+                                alternative: Alternative, unit: ComparisonUnit, chart: String?) throws {
         let store = try openStore(runsDirectory: runsDirectory)
-        let comparisons = try store.compare(metric: metric, baseline: baseline, dataset: dataset,
-                                            alternative: alternative, averagingSeeds: averageSeeds)
+        let comparisons = try store.compare(metric: metric, baseline: baseline, dataset: dataset, alternative: alternative, unit: unit)
         func f(_ x: Double?) -> String { x.map { String(format: "%.4g", $0) } ?? "n/a" }
         func spread(_ values: [Double]) -> String {
             let (mean, sd) = meanAndStandardDeviation(values)
             return String(format: "%.4f ± %.4f", mean, sd)
         }
-        print("| arm | pairs | arm mean ± sd | baseline mean ± sd | mean difference | t | p (t-test) | W | p (Wilcoxon) |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("| arm | n (\(unit.rawValue)s) | arm mean ± sd | baseline mean ± sd | mean difference | wins | t | p (t-test) | W | p (Wilcoxon) |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for c in comparisons {
-            print("| \(c.arm) | \(c.pairs.count) | \(spread(c.pairs.map(\.arm))) | \(spread(c.pairs.map(\.baseline))) | \(String(format: "%+.4f", c.meanDifference)) | \(f(c.tTest?.statistic)) | \(f(c.tTest?.pValue)) | \(f(c.wilcoxon?.statistic)) | \(f(c.wilcoxon?.pValue)) |")
+            let wins = c.pairs.filter { $0.arm > $0.baseline }.count
+            print("| \(c.arm) | \(c.pairs.count) | \(spread(c.pairs.map(\.arm))) | \(spread(c.pairs.map(\.baseline))) | \(String(format: "%+.4f", c.meanDifference)) | \(wins)/\(c.pairs.count) | \(f(c.tTest?.statistic)) | \(f(c.tTest?.pValue)) | \(f(c.wilcoxon?.statistic)) | \(f(c.wilcoxon?.pValue)) |")
         }
-        let unit = averageSeeds ? "dataset (seeds averaged), models and mode" : "experiment (dataset, seed, models, mode)"
         if let chart {
             try Data(ArmComparison.chart(comparisons).utf8).write(to: URL(fileURLWithPath: chart), options: .atomic)
             print("\nChart: \(chart)")
         }
-        print("\nBaseline \(baseline); one pair per \(unit), from the newest finished run. \(alternative.rawValue) tests; n/a: fewer than two pairs or constant differences.")
+        print("\nMetric \(metric), baseline \(baseline). n counts pairs; one pair per \(unit.explanation). Arms pair only within runs of the same setting (all but the arms equal); the newest run of a setting counts. \(alternative.rawValue) tests; n/a: fewer than two pairs or constant differences.")
     }
 
     private static func printTables(_ summaries: [RunSummary], runsDir: String) {
@@ -71,7 +92,8 @@ enum Execution {
         print("")
         for s in summaries {
             let stages = s.stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2fs", $0.value))\(s.cachedStages.contains($0.key) ? " (cached)" : "")" }
-            print("\(s.runName): splits \(s.splitCounts["weak_train"]!)/\(s.splitCounts["strong_train"]!)/\(s.splitCounts["validation"]!)/\(s.splitCounts["test"]!), weak-label accuracy \(String(format: "%.3f", s.weakLabelAccuracy)); \(stages.joined(separator: ", "))")
+            let counts = ["weak_train", "strong_train", "validation", "test"].map { "\(s.splitCounts[$0] ?? 0)" }.joined(separator: "/")
+            print("\(s.runName): splits \(counts), weak-label accuracy \(String(format: "%.3f", s.weakLabelAccuracy)); \(stages.joined(separator: ", "))")
         }
         // Several seeds of one dataset: the spread, not just one draw.
         let byDataset = Dictionary(grouping: summaries, by: \.config.dataset)
@@ -81,11 +103,10 @@ enum Execution {
                 return String(format: "%.3f ± %.3f", mean, sd)
             }
             print("\n\(dataset), \(runs.count) seeds (mean ± sd): weak AUC \(spread(runs.map(\.weak.auc))), ceiling AUC \(spread(runs.map(\.ceiling.auc)))")
-            for (i, student) in runs[0].students.enumerated() {
-                print("  student \(student.loss): AUC \(spread(runs.map { $0.students[i].test.auc })), PGR \(spread(runs.compactMap { $0.students[i].pgrAUC }))")
-            }
-            for (i, method) in runs[0].methods.enumerated() where runs.allSatisfy({ $0.methods.count == runs[0].methods.count }) {
-                print("  \(method.method) \(method.variant): AUC \(spread(runs.map { $0.methods[i].test.auc })), PGR \(spread(runs.compactMap { $0.methods[i].pgrAUC }))")
+            let arms = runs.map { $0.students + $0.methods }
+            for arm in arms[0].map(\.arm) {
+                let scores = arms.compactMap { list in list.first { $0.arm == arm } }
+                print("  \(arm.id): AUC \(spread(scores.map(\.test.auc))), PGR \(spread(scores.compactMap(\.pgrAUC))) (\(scores.count) seeds)")
             }
         }
         for s in summaries where !s.probeSweep.isEmpty {

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 struct ResultsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "results", abstract: "Query finished runs in the run store (SQLite).")
+    static let configuration = CommandConfiguration(commandName: "results", abstract: "Every run in a runs directory and its metrics, or a read-only SQL query over them.")
 
     @Option(help: "Where runs live.") var runsDir = StorageOptions.defaultRunsDirectory
     @Option(help: "Only this dataset.") var dataset: String?

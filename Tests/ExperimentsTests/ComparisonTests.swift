@@ -1,39 +1,56 @@
 import XCTest
 import Foundation
 import Analysis
+import Datasets
 import Experiments
+import Training
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
 
 final class ComparisonTests: XCTestCase {
+    var root: URL!
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("w2s-compare-\(UUID())")
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
+
+    /// A finished run of `dataset`/`seed` at the default setting, with the given arm metrics.
+    @discardableResult
+    func record(_ store: RunStore, _ id: String, created: String, dataset: String, seed: Int = 0,
+                status: RunRecord.Status = .finished, _ metrics: [String: [String: Double]]) throws -> RunRecord {
+        var r = RunRecord(config: ExperimentConfig(dataset: dataset, seed: UInt64(seed)))
+        r.id = id; r.created = created; r.status = status; r.metrics = metrics
+        try store.write(r)
+        return r
+    }
+
+    func label(_ dataset: String, seed: Int? = nil) -> String {
+        "\(dataset)\(seed.map { " s\($0)" } ?? "") all-MiniLM-L6-v2→all-mpnet-base-v2 head"
+    }
+
     func testArmsArePairedByFinishedRunAndTested() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("w2s-compare-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try RunStore(url: directory.appendingPathComponent("runs.sqlite"))
+        let store = try RunStore(root: root)
         let xent = [0.80, 0.70, 0.90, 0.60], logconf = [0.84, 0.71, 0.93, 0.66]
         for (i, dataset) in ["sst2", "boolq", "sciq", "anli", "cola"].enumerated() {
-            let record = RunStore.RunRecord(id: "run\(i)", created: "", dataset: dataset, seed: 0, weakModel: "w", strongModel: "s",
-                                            mode: "head", loss: "xent,logconf", method: "weak-to-strong",
-                                            status: i == 4 ? "running" : "finished", directory: "")
-            try store.upsert(record)
             // The unfinished run must be ignored; one finished run lacks the baseline.
-            try store.record(runID: record.id, stage: "student-logconf", metrics: ["test_auc": i < 4 ? logconf[i] : 0.1])
-            if i < 4 && i != 2 || i == 4 { try store.record(runID: record.id, stage: "student-xent", metrics: ["test_auc": i < 4 ? xent[i] : 0.9]) }
+            var metrics = ["student-logconf": ["test_auc": i < 4 ? logconf[i] : 0.1]]
+            if i < 4 && i != 2 || i == 4 { metrics["student-xent"] = ["test_auc": i < 4 ? xent[i] : 0.9] }
+            try record(store, "run\(i)", created: "a", dataset: dataset, status: i == 4 ? .running : .finished, metrics)
         }
-        let result = try store.compare(metric: "test_auc", baseline: "student-xent")
+        let result = try store.compare(metric: "test_auc", baseline: "student-xent", unit: .seed)
         XCTAssertEqual(result.count, 1)
         let c = result[0]
         XCTAssertEqual(c.arm, "student-logconf")
-        XCTAssertEqual(c.pairs.map(\.run), ["anli s0 w→s head", "boolq s0 w→s head", "sst2 s0 w→s head"])
+        XCTAssertEqual(c.unit, .seed)
+        XCTAssertEqual(c.pairs.map(\.run), [label("anli", seed: 0), label("boolq", seed: 0), label("sst2", seed: 0)])
         XCTAssertEqual(c.meanDifference, (0.04 + 0.01 + 0.06) / 3, accuracy: 1e-12)
         XCTAssertEqual(c.tTest!.pValue, pairedTTest([0.66, 0.71, 0.84], [0.60, 0.70, 0.80]).pValue, accuracy: 1e-15)
         XCTAssertEqual(c.wilcoxon!.pValue, 0.25, accuracy: 1e-12)   // all 3 positive: exact p = 2 / 2³
-        // The same experiment run again later: its newer values replace the older ones, no extra pair.
-        try store.upsert(RunStore.RunRecord(id: "rerun", created: "z", dataset: "sst2", seed: 0, weakModel: "w", strongModel: "s",
-                                            mode: "head", loss: "xent,logconf", method: "weak-to-strong", status: "finished", directory: ""))
-        try store.record(runID: "rerun", stage: "student-logconf", metrics: ["test_auc": 0.85])
-        let again = try store.compare(metric: "test_auc", baseline: "student-xent")[0]
+        // The same setting run again later: its newer values replace the older ones, no extra pair.
+        try record(store, "rerun", created: "z", dataset: "sst2", ["student-logconf": ["test_auc": 0.85]])
+        let again = try store.compare(metric: "test_auc", baseline: "student-xent", unit: .seed)[0]
         XCTAssertEqual(again.pairs.count, 3)
         XCTAssertEqual(again.pairs.last!.arm, 0.85)
         XCTAssertThrowsError(try store.compare(metric: "test_auc", baseline: "student-nothing")) { error in
@@ -41,41 +58,83 @@ final class ComparisonTests: XCTestCase {
         }
     }
 
-    /// Seeds of one dataset are averaged into one pair when asked; one-sided p-values halve the two-sided ones
-    /// in the observed direction.
-    func testSeedAveragingAndOneSidedTests() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("w2s-compare-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try RunStore(url: directory.appendingPathComponent("runs.sqlite"))
+    /// By default the unit is the dataset: seeds are averaged first (over the seeds where both arms ran); one-sided
+    /// p-values halve the two-sided ones in the observed direction.
+    func testDatasetIsTheDefaultUnitAndOneSidedTests() throws {
+        let store = try RunStore(root: root)
         // (dataset, seed, xent, logconf)
         let rows: [(String, Int, Double, Double)] = [("sst2", 0, 0.80, 0.90), ("sst2", 1, 0.70, 0.74),
                                                      ("boolq", 0, 0.60, 0.61), ("sciq", 0, 0.50, 0.58), ("sciq", 1, 0.52, 0.50)]
         for (i, row) in rows.enumerated() {
-            let record = RunStore.RunRecord(id: "run\(i)", created: "\(i)", dataset: row.0, seed: row.1, weakModel: "w", strongModel: "s",
-                                            mode: "head", loss: "xent,logconf", method: "weak-to-strong", status: "finished", directory: "")
-            try store.upsert(record)
-            try store.record(runID: record.id, stage: "student-xent", metrics: ["test_auc": row.2])
-            try store.record(runID: record.id, stage: "student-logconf", metrics: ["test_auc": row.3])
+            try record(store, "run\(i)", created: "\(i)", dataset: row.0, seed: row.1,
+                       ["student-xent": ["test_auc": row.2], "student-logconf": ["test_auc": row.3]])
         }
-        let perRun = try store.compare(metric: "test_auc", baseline: "student-xent")[0]
+        // A seed with the arm but not the baseline stays out of both means.
+        try record(store, "extra", created: "9", dataset: "sst2", seed: 2, ["student-logconf": ["test_auc": 0.10]])
+        let perRun = try store.compare(metric: "test_auc", baseline: "student-xent", unit: .seed)[0]
         XCTAssertEqual(perRun.pairs.count, 5)
-        let averaged = try store.compare(metric: "test_auc", baseline: "student-xent", averagingSeeds: true)[0]
-        XCTAssertEqual(averaged.pairs.map(\.run), ["boolq w→s head", "sciq w→s head", "sst2 w→s head"])
+        let averaged = try store.compare(metric: "test_auc", baseline: "student-xent")[0]
+        XCTAssertEqual(averaged.unit, .dataset)
+        XCTAssertEqual(averaged.pairs.map(\.run), [label("boolq"), label("sciq"), label("sst2")])
         for (pair, expected) in zip(averaged.pairs, [(0.61, 0.60), (0.54, 0.51), (0.82, 0.75)]) {
             XCTAssertEqual(pair.arm, expected.0, accuracy: 1e-12)
             XCTAssertEqual(pair.baseline, expected.1, accuracy: 1e-12)
         }
         XCTAssertEqual(averaged.meanDifference, (0.01 + 0.03 + 0.07) / 3, accuracy: 1e-12)
-        let greater = try store.compare(metric: "test_auc", baseline: "student-xent", alternative: .greater, averagingSeeds: true)[0]
+        let greater = try store.compare(metric: "test_auc", baseline: "student-xent", alternative: .greater)[0]
         XCTAssertEqual(greater.tTest!.pValue, averaged.tTest!.pValue / 2, accuracy: 1e-12)
         XCTAssertEqual(greater.wilcoxon!.pValue, 0.125, accuracy: 1e-12)   // all 3 positive: exact one-sided p = 1 / 2³
-        let less = try store.compare(metric: "test_auc", baseline: "student-xent", alternative: .less, averagingSeeds: true)[0]
+        let less = try store.compare(metric: "test_auc", baseline: "student-xent", alternative: .less)[0]
         XCTAssertEqual(less.tTest!.pValue, 1 - greater.tTest!.pValue, accuracy: 1e-12)
 
         // The chart shows the baseline and the arm for each of the three datasets, as well-formed SVG.
         let svg = ArmComparison.chart([averaged])
         XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse())
         XCTAssertEqual(svg.components(separatedBy: "<rect x=").count - 1, 6)
-        XCTAssertTrue(svg.contains("sciq w→s head · student-logconf"))
+        XCTAssertTrue(svg.contains("\(label("sciq")) · student-logconf"))
+    }
+
+    /// The sequence from the issue, run for real: `--sizes 60,60,30,60 --loss xent,logconf`, then
+    /// `--sizes 80,80,30,80 --loss logconf --alpha-warmup 0.6`. The second run's logconf is another arm
+    /// (its α ramp differs) at another setting (its sizes differ): it must never pair with the first run's xent.
+    func testArmsPairOnlyWithinOneSetting() throws {
+        func config(_ sizes: [Int], _ losses: [LossKind]) -> ExperimentConfig {
+            var c = ExperimentConfig(dataset: "sst2", sizes: SplitSizes(weakTrain: sizes[0], strongTrain: sizes[1], validation: sizes[2], test: sizes[3]),
+                                     seed: 0, weakModel: "all-MiniLM-L6-v2@1", strongModel: "all-MiniLM-L6-v2@2", losses: losses, maxLength: 32)
+            c.weakTraining.evalEvery = 1; c.strongTraining.evalEvery = 1
+            return c
+        }
+        let first = config([60, 60, 30, 60], [.xent, .logconf()])
+        let second = config([80, 80, 30, 80], [.logconf(alphaMax: 0.5, warmupFraction: 0.6)])
+        var summaries: [RunSummary] = []
+        for c in [first, second] {
+            summaries.append(try WeakToStrongPipeline(config: c, runsRoot: root, dataDirectory: try DataDirectory.resolve(nil),
+                                                      progress: ProgressDisplay(quiet: true)).run())
+        }
+        XCTAssertEqual(summaries[1].students.map(\.arm.id), ["student-logconf(warm-up=0.6)"])
+        XCTAssertNotEqual(first.setting, second.setting)
+        XCTAssertEqual(first.setting, config([60, 60, 30, 60], [.window()]).setting, "losses are arms, not settings")
+
+        let store = try RunStore(root: root)
+        for unit in ComparisonUnit.allCases {
+            let comparisons = try store.compare(metric: "test_auc", baseline: "student-xent", unit: unit).filter { $0.arm.hasPrefix("student") }
+            XCTAssertEqual(comparisons.map(\.arm), ["student-logconf"], "\(unit): the warm-up 0.6 run has no xent baseline")
+            XCTAssertEqual(comparisons[0].pairs.count, 1)
+            XCTAssertEqual(comparisons[0].pairs[0].arm, summaries[0].students[1].test.auc, "the first run's own logconf")
+            XCTAssertEqual(comparisons[0].pairs[0].baseline, summaries[0].students[0].test.auc)
+        }
+        // Plain logconf at the second run's sizes, later: the same arm name at another setting still never pairs.
+        let later = try WeakToStrongPipeline(config: config([80, 80, 30, 80], [.logconf()]), runsRoot: root,
+                                             dataDirectory: try DataDirectory.resolve(nil), progress: ProgressDisplay(quiet: true)).run()
+        XCTAssertNotEqual(later.students[0].test.auc, summaries[0].students[1].test.auc)
+        let logconf = try store.compare(metric: "test_auc", baseline: "student-xent").first { $0.arm == "student-logconf" }!
+        XCTAssertEqual(logconf.pairs.map(\.arm), [summaries[0].students[1].test.auc])
+        // A later run of the first setting with other losses shares its weak model and ceiling: its arms pair.
+        let window = config([60, 60, 30, 60], [.window()])
+        let third = try WeakToStrongPipeline(config: window, runsRoot: root, dataDirectory: try DataDirectory.resolve(nil),
+                                             progress: ProgressDisplay(quiet: true)).run()
+        XCTAssertTrue(third.cachedStages.contains("weak (all-MiniLM-L6-v2@1)"))
+        let arms = try store.compare(metric: "test_auc", baseline: "student-xent").map(\.arm)
+        XCTAssertEqual(arms, ["ceiling", "student-logconf", "student-window", "weak"])
     }
 }

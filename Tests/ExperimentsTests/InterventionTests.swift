@@ -25,29 +25,30 @@ final class InterventionTests: XCTestCase {
                                  seed: 5, weakModel: "all-MiniLM-L6-v2@2", strongModel: "all-mpnet-base-v2@6", mode: .head,
                                  losses: [.xent], maxLength: 64, methods: Intervention.allCases, interventions: settings)
         let summary = try pipeline(c).run()
-        func rows(_ method: String) -> [MethodScore] { summary.methods.filter { $0.method == method } }
+        func rows(_ method: String) -> [ArmScore] { summary.methods.filter { $0.arm.methodParts.method == method } }
+        func variants(_ method: String) -> [String] { rows(method).map(\.arm.methodParts.variant) }
 
-        XCTAssertEqual(rows("strong-to-strong").map(\.variant), ["iteration 1 (xent)", "iteration 2 (xent)"])
+        XCTAssertEqual(variants("strong-to-strong"), ["iteration 1 (xent)", "iteration 2 (xent)"])
         // Default chain: weak → strong at half depth → strong.
-        XCTAssertEqual(rows("bootstrap").map(\.variant), ["all-MiniLM-L6-v2@2 → all-mpnet-base-v2@3",
-                                                          "all-MiniLM-L6-v2@2 → all-mpnet-base-v2@3 → all-mpnet-base-v2@6"])
-        XCTAssertEqual(rows("probe").map(\.variant), ["kNN k=20, layer 3", "logistic λ=0.01, layer 3"])
+        XCTAssertEqual(variants("bootstrap"), ["all-MiniLM-L6-v2@2 → all-mpnet-base-v2@3 (xent)",
+                                               "all-MiniLM-L6-v2@2 → all-mpnet-base-v2@3 → all-mpnet-base-v2@6 (xent)"])
+        XCTAssertEqual(variants("probe"), ["kNN k=20, layer 3", "logistic λ=0.01, layer 3"])
         XCTAssertEqual(rows("filter 10%").count, 3)
         for row in rows("filter 10%") { XCTAssertTrue(row.note!.hasPrefix("removed 20;"), row.note!) }  // exactly 10% of 200
         XCTAssertEqual(rows("relabel").count, 2)
-        let linearity = Dictionary(uniqueKeysWithValues: rows("linearity").map { ($0.variant, $0.test.auc) })
+        let linearity = Dictionary(uniqueKeysWithValues: rows("linearity").map { ($0.arm.methodParts.variant, $0.test.auc) })
         XCTAssertEqual(Set(linearity.keys), ["lp(weak)", "lp(gt)", "ft(weak)", "ft(weak)+lp(gt)", "ft(gt)"])
         XCTAssertEqual(linearity["ft(gt)"], summary.ceiling.auc)
         XCTAssertEqual(linearity["ft(weak)"], summary.students[0].test.auc)
         XCTAssertGreaterThan(linearity["lp(gt)"]!, linearity["lp(weak)"]!, "a probe on ground truth beats one on weak labels")
         for row in summary.methods {
-            XCTAssertGreaterThan(row.test.auc, 0.6, "\(row.method) \(row.variant) should learn SST-2")
+            XCTAssertGreaterThan(row.test.auc, 0.6, "\(row.arm) should learn SST-2")
             XCTAssertTrue(row.pgrAUC?.isFinite ?? false)
-            let interval = try XCTUnwrap(row.pgrAUCInterval, "\(row.method) \(row.variant): PGR without its interval")
-            if row.variant == "ft(gt)" {   // the ceiling itself: PGR is 1 on every resample
+            let interval = try XCTUnwrap(row.pgrAUCInterval, "\(row.arm): PGR without its interval")
+            if row.arm.methodParts.variant == "ft(gt)" {   // the ceiling itself: PGR is 1 on every resample
                 XCTAssertEqual([interval.lower, interval.upper], [1, 1])
             } else {
-                XCTAssertLessThan(interval.lower, interval.upper, "\(row.method) \(row.variant)")
+                XCTAssertLessThan(interval.lower, interval.upper, "\(row.arm)")
             }
         }
         // Sweep: layers 1, 3, 6 × (6 values of k + 5 penalties).
@@ -59,7 +60,7 @@ final class InterventionTests: XCTestCase {
         // A rerun recomputes nothing and reports the same rows.
         let again = try pipeline(c).run()
         XCTAssertEqual(again.methods.map(\.test.auc), summary.methods.map(\.test.auc))
-        XCTAssertTrue(again.cachedStages.contains { $0.hasPrefix("strong-to-strong 2") }, "\(again.cachedStages)")
+        XCTAssertTrue(again.cachedStages.contains { $0.hasPrefix("method:strong-to-strong:iteration 2") }, "\(again.cachedStages)")
         XCTAssertNil(again.stageSeconds["activations all-mpnet-base-v2@6"].flatMap { $0 > 1 ? $0 : nil }, "activations come from the cache")
     }
 
@@ -72,8 +73,8 @@ final class InterventionTests: XCTestCase {
         c.strongTraining.evalEvery = 1; c.strongTraining.warmupSteps = 1
         c.strongTraining.learningRate = 2e-3   // move the adapters visibly in 9 steps
         let summary = try pipeline(c).run()
-        XCTAssertGreaterThan(summary.students[0].bestStep, 0, "the kept student must be a trained one")
-        let rows = Dictionary(uniqueKeysWithValues: summary.methods.map { ($0.variant, $0) })
+        XCTAssertGreaterThan(summary.students[0].training!.bestStep, 0, "the kept student must be a trained one")
+        let rows = Dictionary(uniqueKeysWithValues: summary.methods.map { ($0.arm.methodParts.variant, $0) })
         XCTAssertEqual(Set(rows.keys), ["lp(weak)", "lp(gt)", "ft(weak)", "ft(weak)+lp(gt)", "ft(gt)"])
         XCTAssertEqual(rows["ft(weak)+lp(gt)"]!.note, "probe on the weak-finetuned student's activations")
         XCTAssertNotEqual(rows["ft(weak)+lp(gt)"]!.test.auc, rows["lp(gt)"]!.test.auc)

@@ -38,8 +38,8 @@ final class PipelineTests: XCTestCase {
 
     func testHeadRunEndToEndIsSaneDeterministicAndResumable() throws {
         let c = config()
-        let storeA = try RunStore(url: root.appendingPathComponent("a/runs.sqlite"))
-        let a = try pipeline(c, in: root.appendingPathComponent("a")).run(store: storeA)
+        let storeA = try RunStore(root: root.appendingPathComponent("a"))
+        let a = try pipeline(c, in: root.appendingPathComponent("a")).run()
 
         // Sanity on real data: the strong ceiling beats the weak supervisor, PGR is finite.
         XCTAssertGreaterThan(a.ceiling.auc, a.weak.auc, "ceiling should beat the 2-layer weak model on SST-2")
@@ -48,14 +48,14 @@ final class PipelineTests: XCTestCase {
             XCTAssertNotNil(s.pgrAUC)
             XCTAssertTrue(s.pgrAUC!.isFinite)
             XCTAssertGreaterThan(s.test.auc, 0.6)
-            XCTAssertGreaterThanOrEqual(s.oracleStopAUC!, s.test.auc - 1e-9, "the oracle stop is the best test AUC seen")
+            XCTAssertGreaterThanOrEqual(s.training!.oracleStopAUC!, s.test.auc - 1e-9, "the oracle stop is the best test AUC seen")
             let interval = try XCTUnwrap(s.pgrAUCInterval, "every student's PGR comes with its bootstrap interval")
             XCTAssertLessThan(interval.lower, s.pgrAUC!)
             XCTAssertGreaterThan(interval.upper, s.pgrAUC!)
         }
-        XCTAssertEqual(a.students.map(\.loss), ["xent", "logconf"])
+        XCTAssertEqual(a.students.map(\.arm.id), ["student-xent", "student-logconf"])
         let runDirectory = root.appendingPathComponent("a/\(c.runName)")
-        for file in ["config.json", "splits.json", "metrics.json", "predictions.csv", "curves.csv", "results.md", "curves.svg", "pgr.svg"] {
+        for file in ["config.json", "record.json", "splits.json", "metrics.json", "predictions.csv", "curves.csv", "results.md", "curves.svg", "pgr.svg"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: runDirectory.appendingPathComponent(file).path), file)
         }
         for chart in ["curves.svg", "pgr.svg"] {
@@ -64,7 +64,7 @@ final class PipelineTests: XCTestCase {
         }
         let curves = try String(contentsOf: runDirectory.appendingPathComponent("curves.svg"), encoding: .utf8)
         XCTAssertEqual(curves.components(separatedBy: "<polyline").count - 1, 8, "validation and test curve for 4 stages")
-        XCTAssertEqual(try storeA.runs().first?.status, "finished")
+        XCTAssertEqual(storeA.runs().first?.status, .finished)
         XCTAssertTrue(try storeA.metrics(runID: c.runName).contains { $0.stage == "student-logconf" && $0.name == "pgr_auc" })
         XCTAssertTrue(try storeA.metrics(runID: c.runName).contains { $0.stage == "student-logconf" && $0.name == "pgr_auc_ci_high" })
 
@@ -77,14 +77,14 @@ final class PipelineTests: XCTestCase {
 
         // A run killed after its first stages resumes: delete what had not finished, rerun, same result.
         let stageCache = root.appendingPathComponent("b/.cache/stages")
-        let weakStage = try JSONDecoder().decode(StageOutput.self, from: Data(contentsOf: bDirectory.appendingPathComponent("stages/weak supervisor (all-MiniLM-L6-v2@2).json")))
+        let weakStage = try JSONDecoder().decode(StageOutput.self, from: Data(contentsOf: bDirectory.appendingPathComponent("stages/weak (all-MiniLM-L6-v2@2).json")))
         for file in try FileManager.default.contentsOfDirectory(atPath: stageCache.path) where !file.hasPrefix(weakStage.key) {
             try FileManager.default.removeItem(at: stageCache.appendingPathComponent(file))
         }
         try FileManager.default.removeItem(at: bDirectory.appendingPathComponent("metrics.json"))
         try FileManager.default.removeItem(at: bDirectory.appendingPathComponent("predictions.csv"))
         let resumed = try pipeline(c, in: root.appendingPathComponent("b")).run()
-        XCTAssertEqual(resumed.cachedStages, ["weak supervisor (all-MiniLM-L6-v2@2)"])
+        XCTAssertEqual(resumed.cachedStages, ["weak (all-MiniLM-L6-v2@2)"])
         XCTAssertEqual(try String(contentsOf: bDirectory.appendingPathComponent("predictions.csv"), encoding: .utf8), predictionsA)
 
         // A rerun of a finished run recomputes nothing.
@@ -106,7 +106,7 @@ final class PipelineTests: XCTestCase {
         let summary = try pipeline(c, in: root).run()
         XCTAssertTrue(summary.weak.auc.isFinite && summary.ceiling.auc.isFinite)
         XCTAssertTrue(summary.students[0].test.auc.isFinite)
-        let stage = try JSONDecoder().decode(StageOutput.self, from: Data(contentsOf: root.appendingPathComponent("\(c.runName)/stages/strong ceiling (all-MiniLM-L6-v2@2).json")))
+        let stage = try JSONDecoder().decode(StageOutput.self, from: Data(contentsOf: root.appendingPathComponent("\(c.runName)/stages/ceiling (all-MiniLM-L6-v2@2).json")))
         XCTAssertGreaterThan(stage.training.curve.count, 2)
         XCTAssertEqual(stage.training.totalSteps, 2)  // 48 examples, batch 32, 1 epoch
     }

@@ -64,9 +64,9 @@ final class TrainerTests: XCTestCase {
             model: model, trainRows: Array(0..<300), targets: (0..<300).map { Float(1 - y[$0]) },
             validationRows: Array(300..<400), validationLabels: Array(y[300..<400]))
         XCTAssertLessThan(result.bestStep, result.totalSteps)
-        XCTAssertLessThan(result.curve.last!.validationAUC, result.bestValidationAUC)
+        XCTAssertLessThan(result.curve.last!.validationAUC!, result.bestValidationScore)
         let restored = rocAUC(scores: try predictProbabilities(model, rows: Array(300..<400)), labels: Array(y[300..<400]))!
-        XCTAssertEqual(restored, result.bestValidationAUC, accuracy: 1e-9)
+        XCTAssertEqual(restored, result.bestValidationScore, accuracy: 1e-9)
     }
 
     func testAdamWStepMatchesHandComputation() {
@@ -96,5 +96,46 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try Trainer(config: TrainingConfig()).train(
             model: model, trainRows: Array(0..<20), targets: [Float](repeating: 1, count: 20),
             validationRows: Array(20..<40), validationLabels: [Int](repeating: 1, count: 20)))
+    }
+
+    /// A confident model: margins of 230…570. Ranking by σ(margin) in Float32 ties every margin above ≈ 16.6
+    /// at exactly 1 and the AUC collapses to ½; ranking by the margin keeps the model's true order.
+    func testSaturatedLogitsAreRankedByTheirMargin() throws {
+        let n = 40
+        let x = Tensor(shape: [n, 1], data: (0..<n).map(Float.init))
+        // Positives mostly at the top, with two negatives interleaved among them.
+        var labels = (0..<n).map { $0 >= n / 2 ? 1 : 0 }
+        labels[30] = 0; labels[10] = 1
+        let model = HeadClassifier(features: x, fitRows: Array(0..<n))
+        model.weight.value = Tensor(shape: [2, 1], data: [-50, 50])
+        model.bias.value = Tensor(shape: [2], data: [0, 400])
+        let margins = try predictMargins(model, rows: Array(0..<n))
+        let probabilities = try predictProbabilities(model, rows: Array(0..<n))
+        XCTAssertGreaterThan(margins.min()!, 200)
+        let truth = rocAUC(scores: x.data, labels: labels)!
+        XCTAssertEqual(rocAUC(scores: margins, labels: labels)!, truth, accuracy: 1e-12)
+        XCTAssertEqual(rocAUC(scores: probabilities, labels: labels)!, 0.5, "σ saturates: every probability is exactly 1")
+        XCTAssertEqual(truth, 0.95, accuracy: 1e-12)
+        XCTAssertEqual(margins.map(probability(margin:)), probabilities)
+    }
+
+    /// A weak supervisor that predicts one class on validation leaves AUC undefined: students then select on
+    /// the soft weak labels' cross-entropy, and say so.
+    func testOneClassSelectionLabelsFallBackToTheSoftLabelLoss() throws {
+        let (x, y) = blobs(200, separation: 1.5, seed: 11)
+        let soft = (100..<200).map { Float(y[$0] == 1 ? 0.45 : 0.2) }   // all below ½: one hard class
+        let selection = Selection.weakLabels(soft)
+        guard case .softLabelLoss = selection else { return XCTFail("one hard class must select on the soft-label loss") }
+        let model = HeadClassifier(features: x, fitRows: Array(0..<100))
+        let result = try Trainer(config: TrainingConfig(epochs: 2, batchSize: 16, microBatchSize: 16, learningRate: 1e-2, warmupSteps: 2))
+            .train(model: model, trainRows: Array(0..<100), targets: y[0..<100].map(Float.init), validationRows: Array(100..<200),
+                   selection: selection)
+        XCTAssertTrue(result.selection.contains("cross-entropy"))
+        XCTAssertEqual(result.bestValidationScore, result.curve.map(\.validationScore).max()!)
+        XCTAssertNil(result.curve[0].validationAUC)
+        let restored = -softCrossEntropy(margins: try predictMargins(model, rows: Array(100..<200)), targets: soft)
+        XCTAssertEqual(restored, result.bestValidationScore, accuracy: 1e-9, "the best checkpoint is restored")
+        // Hand-computed loss: t = ½, m = 0 → log 2; t = 1, m = 2 → log(1 + e⁻²).
+        XCTAssertEqual(softCrossEntropy(margins: [0, 2], targets: [0.5, 1]), (log(2) + log(1 + exp(-2))) / 2, accuracy: 1e-12)
     }
 }

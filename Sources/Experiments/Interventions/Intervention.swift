@@ -53,18 +53,6 @@ public struct InterventionSettings: Codable, Hashable, Sendable {
     public init() {}
 }
 
-/// One result row of an intervention, scored like the student on the ground-truth test set.
-public struct MethodScore: Codable, Sendable {
-    public var method: String
-    public var variant: String
-    public var test: ModelScore
-    public var pgrAUC: Double?
-    /// 95% paired bootstrap interval of `pgrAUC` over test examples.
-    public var pgrAUCInterval: BootstrapInterval?
-    public var pgrAccuracy: Double?
-    public var note: String?
-}
-
 /// One point of the probe hyperparameter sweep.
 public struct ProbeSweepPoint: Codable, Sendable, Hashable {
     public var probe: String

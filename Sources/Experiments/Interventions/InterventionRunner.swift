@@ -1,4 +1,3 @@
-import Determinism
 import Analysis
 import Datasets
 import Foundation
@@ -6,18 +5,6 @@ import Probes
 import Tensors
 import Training
 import Transformers
-
-/// What the interventions need from a finished vanilla run.
-struct InterventionContext {
-    let splits: DatasetSplits
-    let data: String
-    let weak: ModelReference, strong: ModelReference
-    let weakOut: StageOutput, ceilingOut: StageOutput
-    /// The vanilla student of the first loss; interventions train their students with the same loss.
-    let student: StageOutput
-    let studentLoss: LossKind
-    let weakScore: ModelScore, ceilingScore: ModelScore
-}
 
 extension WeakToStrongPipeline {
     /// The middle layer of the strong model unless configured.
@@ -30,16 +17,18 @@ extension WeakToStrongPipeline {
         return [ModelReference(name: strong.name, layers: max(1, try models.layerCount(strong) / 2))]
     }
 
+    /// Layers of the probe sweep: a quarter, half and all of the strong model's depth.
+    func sweepLayers(strong: ModelReference) throws -> [Int] {
+        let last = try models.layerCount(strong)
+        return Set([max(1, last / 4), max(1, last / 2), last]).sorted()
+    }
+
     /// Strong-model layers to extract alongside the last one, so one pass serves every intervention.
     func layersForInterventions(strong: ModelReference) throws -> [Int] {
-        guard !config.methods.isEmpty else { return [] }
-        var layers = Set<Int>()
         let methods = Set(config.methods)
-        if !methods.isDisjoint(with: [.probe, .filter, .relabel]) { layers.insert(try probeLayer(strong: strong)) }
-        if methods.contains(.probeSweep) {
-            let last = try models.layerCount(strong)
-            layers.formUnion([max(1, last / 4), max(1, last / 2)])
-        }
+        var layers = Set<Int>()
+        if !methods.isDisjoint(with: Intervention.readingProbes) { layers.insert(try probeLayer(strong: strong)) }
+        if methods.contains(.probeSweep) { layers.formUnion(try sweepLayers(strong: strong).dropLast()) }
         if methods.contains(.bootstrap) && config.mode == .head {
             for rung in try bootstrapRungs(strong: strong) where rung.name == strong.name { layers.insert(try models.layerCount(rung)) }
         }
@@ -50,201 +39,245 @@ extension WeakToStrongPipeline {
     func validateInterventions(strong: ModelReference) throws {
         let methods = Set(config.methods)
         let last = try models.layerCount(strong)
-        if !methods.isDisjoint(with: [.probe, .filter, .relabel]) {
+        if !methods.isDisjoint(with: Intervention.readingProbes) {
             let layer = try probeLayer(strong: strong)
             guard (1...last).contains(layer) else {
                 throw ExperimentError.invalid("--probe-layer \(layer) does not exist in \(strong): choose 1…\(last)")
             }
         }
         if methods.contains(.bootstrap) {
-            for rung in try bootstrapRungs(strong: strong) { _ = try models.layerCount(rung) }
+            for rung in try bootstrapRungs(strong: strong) { _ = try models.layerCount(rung); _ = try models.identity(rung) }
+        }
+    }
+}
+
+extension Intervention {
+    /// The interventions that read the probes fit at the probe layer.
+    static let readingProbes: Set<Intervention> = [.probe, .filter, .relabel]
+}
+
+/// The interventions of one finished vanilla run: one function each, chosen by `run`'s switch, every row
+/// scored by the run's `Scorer` like the vanilla students and every student trained through the pipeline's
+/// stages (cached by content, resumable).
+final class InterventionRun {
+    let pipeline: WeakToStrongPipeline
+    let splits: DatasetSplits
+    let weak: ModelReference, strong: ModelReference
+    let weakOut: StageOutput, ceilingOut: StageOutput
+    /// The vanilla student of the first loss; intervention students train with the same loss.
+    let student: StageOutput
+    let studentLoss: LossKind
+    let scorer: Scorer
+    var settings: InterventionSettings { pipeline.config.interventions }
+    /// The soft weak labels of strong-train and validation.
+    let weakTrain: [Float], weakValidation: [Float]
+
+    init(pipeline: WeakToStrongPipeline, splits: DatasetSplits, weak: ModelReference, strong: ModelReference,
+         weakOut: StageOutput, ceilingOut: StageOutput, student: StageOutput, studentLoss: LossKind, scorer: Scorer) {
+        self.pipeline = pipeline; self.splits = splits; self.weak = weak; self.strong = strong
+        self.weakOut = weakOut; self.ceilingOut = ceilingOut; self.student = student; self.studentLoss = studentLoss
+        self.scorer = scorer
+        weakTrain = weakOut.probabilities(.strongTrain); weakValidation = weakOut.probabilities(.validation)
+    }
+
+    func run(_ methods: [Intervention]) throws -> (arms: [ArmScore], sweep: [ProbeSweepPoint]) {
+        // Every strong layer the interventions read, in one forward pass (the ceiling's pass already did this
+        // unless the ceiling came from an earlier run's cache).
+        if pipeline.config.mode == .head || !pipeline.extraStrongLayers.isEmpty {
+            _ = try strongActivations(layers: [-1] + pipeline.extraStrongLayers)
+        }
+        var arms: [ArmScore] = [], sweep: [ProbeSweepPoint] = []
+        for method in Intervention.allCases where methods.contains(method) {
+            switch method {
+            case .strongToStrong: arms += try strongToStrong()
+            case .bootstrap: arms += try bootstrap()
+            case .probe: arms += try probe()
+            case .filter: arms += try filter()
+            case .relabel: arms += try relabel()
+            case .linearity: arms += try linearity()
+            case .probeSweep: sweep += try probeSweep()
+            }
+        }
+        return (arms, sweep)
+    }
+
+    // MARK: Shared pieces
+
+    var loss: String { studentLoss.label }
+
+    /// A student of the intervention: the first loss, learning `targets` on strong-train (the rows at `keep`),
+    /// early-stopped on the labels it learns (their validation part, `validation`), never on ground truth.
+    func train(_ arm: Arm, model: ModelReference? = nil, targets: [Float], keep: [Int]? = nil, validation: [Float]) throws -> StageOutput {
+        var training = pipeline.config.strongTraining
+        training.loss = studentLoss
+        return try pipeline.train(arm, model: model ?? strong, splits: splits, on: .strongTrain, scoring: Split.strongSide,
+                                  targets: targets, keep: keep, selection: .weakLabels(validation), training: training, upstream: [])
+    }
+
+    func score(_ arm: Arm, _ out: StageOutput, note: String? = nil) -> ArmScore {
+        scorer.score(arm, margins: out.margins(.test), description: studentLoss.description, training: out.training, note: note)
+    }
+
+    func score(_ arm: Arm, probabilities: [Float], note: String? = nil) -> ArmScore {
+        scorer.score(arm, margins: margins(probabilities: probabilities), description: arm.methodParts.variant, note: note)
+    }
+
+    /// Pretrained strong-model activations at `layers` (-1: last) on strong-train, validation and test.
+    func strongActivations(layers: [Int]) throws -> [Int: Tensor] {
+        let started = Date()
+        defer { pipeline.stageSeconds["activations \(strong)", default: 0] += Date().timeIntervalSince(started) }
+        return try pipeline.activations.activations(model: strong, examples: Split.strongSide.flatMap { splits[$0] }, layers: layers,
+                                                    maxLength: pipeline.config.maxLength, progress: pipeline.progress)
+    }
+
+    /// One layer's activations cut into (strong-train, validation, test).
+    func strongActivations(layer: Int) throws -> (train: Tensor, validation: Tensor, test: Tensor) {
+        let all = try strongActivations(layers: [layer])[layer]!
+        let n = splits.strongTrain.count, v = splits.validation.count
+        return (all.rows(0..<n), all.rows(n..<(n + v)), all.rows((n + v)..<all.rows))
+    }
+
+    /// The kNN and logistic probes at the probe layer, fit to the weak labels (probe, filter and relabel share them).
+    struct Probes {
+        let layer: Int
+        let features: (train: Tensor, validation: Tensor, test: Tensor)
+        /// (name, in-sample predictions on strong-train, predictions on validation, predictions on test).
+        let fitted: [(name: String, train: [Float], validation: [Float], test: [Float])]
+    }
+
+    lazy var probes: Result<Probes, Error> = Result {
+        let layer = try pipeline.probeLayer(strong: strong)
+        let features = try strongActivations(layer: layer)
+        let knn = try KNNProbe(features: features.train, labels: weakTrain, k: settings.knnK)
+        let logistic = try LogisticRegression(features: features.train, labels: weakTrain, penalty: settings.logisticPenalty)
+        return Probes(layer: layer, features: features, fitted: [
+            ("kNN k=\(settings.knnK), layer \(layer)", knn.predictTrainingPoints(), knn.predict(features.validation), knn.predict(features.test)),
+            ("logistic λ=\(settings.logisticPenalty), layer \(layer)", logistic.predict(features.train), logistic.predict(features.validation),
+             logistic.predict(features.test)),
+        ])
+    }
+
+    // MARK: One function per intervention
+
+    /// Relabel strong-train with the student's own predictions and train a fresh student, `iterations` times.
+    func strongToStrong() throws -> [ArmScore] {
+        var previous = student
+        return try (1...max(1, settings.strongToStrongIterations)).map { iteration in
+            let arm = Arm.method("strong-to-strong", "iteration \(iteration) (\(loss))")
+            let out = try train(arm, targets: previous.probabilities(.strongTrain), validation: previous.probabilities(.validation))
+            previous = out
+            return score(arm, out)
         }
     }
 
-    func runInterventions(_ c: InterventionContext) throws -> (methods: [MethodScore], sweep: [ProbeSweepPoint]) {
-        let settings = config.interventions
-        let testLabels = c.splits.test.map(\.label)
-        let truthTrain = c.splits.strongTrain.map { Float($0.label) }
-        let weakTrain = c.weakOut.predictions["strong_train"]!, weakValidation = c.weakOut.predictions["validation"]!
-        func row(_ method: String, _ variant: String, _ test: [Float], note: String? = nil) -> MethodScore {
-            let s = ModelScore(auc: rocAUC(scores: test, labels: testLabels) ?? .nan, accuracy: accuracy(probabilities: test, labels: testLabels))
-            return MethodScore(method: method, variant: variant, test: s,
-                               pgrAUC: performanceGapRecovered(weak: c.weakScore.auc, student: s.auc, ceiling: c.ceilingScore.auc),
-                               pgrAUCInterval: bootstrapPGRInterval(weak: c.weakOut.predictions["test"]!, student: test,
-                                                                    ceiling: c.ceilingOut.predictions["test"]!, labels: testLabels,
-                                                                    seed: config.seed),
-                               pgrAccuracy: performanceGapRecovered(weak: c.weakScore.accuracy, student: s.accuracy, ceiling: c.ceilingScore.accuracy),
-                               note: note)
+    /// weak → intermediate rungs → strong, each rung trained on the previous rung's labels.
+    func bootstrap() throws -> [ArmScore] {
+        var labels = weakOut
+        var chain = [weak.description]
+        return try (try pipeline.bootstrapRungs(strong: strong) + [strong]).map { rung in
+            chain.append(rung.description)
+            let arm = Arm.method("bootstrap", chain.joined(separator: " → ") + " (\(loss))")
+            let out = try train(arm, model: rung, targets: labels.probabilities(.strongTrain), validation: labels.probabilities(.validation))
+            labels = out
+            return score(arm, out, note: rung == strong ? "direct weak → strong student: see the \(loss) student row" : nil)
         }
-        let strongSplits = [("strong_train", c.splits.strongTrain), ("validation", c.splits.validation), ("test", c.splits.test)]
-        /// Early-stopping labels: the hard version of the labels the student learns from (never ground truth);
-        /// the weak labels when those are one-class.
-        func selectionLabels(_ p: [Float]) -> [Int] {
-            let hard = p.map { $0 > 0.5 ? 1 : 0 }
-            return Set(hard).count == 2 ? hard : weakValidation.map { $0 > 0.5 ? 1 : 0 }
-        }
-        func train(_ name: String, model: ModelReference? = nil, targets: [Float], keep: [Int]? = nil, validation: [Float]) throws -> StageOutput {
-            let model = model ?? c.strong
-            var training = config.strongTraining
-            training.loss = c.studentLoss
-            let validationLabels = selectionLabels(validation)
-            var h = ContentHash()
-            h.combine(targets); h.combine((keep ?? []).map(String.init).joined(separator: ",")); h.combine(validationLabels.map(Float.init))
-            let stageKey = key("intervention", c.data, model.description, Self.json(training), h.hex)
-            return try stage(name, key: stageKey) {
-                try fit(stage: name, model: model, examples: strongSplits, trainSplit: "strong_train", targets: targets, keep: keep,
-                        validationLabels: validationLabels, analysisLabels: testLabels, training: training, key: stageKey)
-            }
-        }
-        let loss = c.studentLoss.name
-        var rows: [MethodScore] = []
-        let methods = Set(config.methods)
-        // Every strong layer the interventions read, in one forward pass (the ceiling's pass already did this
-        // unless the ceiling came from an earlier run's cache).
-        if !extraStrongLayers.isEmpty {
-            let started = Date()
-            _ = try activations.activations(model: c.strong, examples: Self.strongExamples(c), layers: extraStrongLayers,
-                                            maxLength: config.maxLength, progress: progress)
-            stageSeconds["activations \(c.strong)", default: 0] += Date().timeIntervalSince(started)
-        }
+    }
 
-        if methods.contains(.strongToStrong) {
-            var previous = c.student
-            for iteration in 1...max(1, settings.strongToStrongIterations) {
-                let out = try train("strong-to-strong \(iteration) \(loss) (\(c.strong))", targets: previous.predictions["strong_train"]!,
-                                    validation: previous.predictions["validation"]!)
-                rows.append(row("strong-to-strong", "iteration \(iteration) (\(loss))", out.predictions["test"]!))
-                previous = out
-            }
-        }
+    /// The probes' own test predictions.
+    func probe() throws -> [ArmScore] {
+        try probes.get().fitted.map { score(.method("probe", $0.name), probabilities: $0.test) }
+    }
 
-        if methods.contains(.bootstrap) {
-            var labels = c.weakOut
-            var chain = [c.weak.description]
-            for rung in try bootstrapRungs(strong: c.strong) + [c.strong] {
-                chain.append(rung.description)
-                let out = try train("bootstrap \(chain.joined(separator: "→")) \(loss)", model: rung,
-                                    targets: labels.predictions["strong_train"]!, validation: labels.predictions["validation"]!)
-                rows.append(row("bootstrap", chain.joined(separator: " → "), out.predictions["test"]!,
-                                note: rung == c.strong ? "direct weak → strong student: see the \(loss) student row" : nil))
-                labels = out
-            }
+    /// Drop the strong-train rows where a probe (kNN, logistic, TopoFilter) disagrees most with the weak label.
+    func filter() throws -> [ArmScore] {
+        let p = try probes.get()
+        var filters: [(name: String, kept: [Int], note: String?)] = try p.fitted.map {
+            ($0.name, try LabelFilter.keepAgreeing(probe: $0.train, labels: weakTrain, fraction: settings.filterFraction), nil)
         }
+        let topo = try TopoFilter(componentK: settings.topoK, zetaK: settings.topoK, fraction: settings.filterFraction)
+            .filter(features: p.features.train, labels: weakTrain)
+        filters.append(("TopoFilter k=\(settings.topoK), layer \(p.layer)", topo.kept,
+                        topo.componentsExceededTarget ? "TopoCC alone removed \(topo.removedByComponents), more than the target"
+                            : "TopoCC removed \(topo.removedByComponents), the ζ step \(topo.removedByZeta)"))
+        let truth = splits.strongTrain.map(\.label)
+        func labelAccuracy(_ rows: [Int]) -> Double {
+            rows.isEmpty ? .nan : Double(rows.filter { (weakTrain[$0] > 0.5 ? 1 : 0) == truth[$0] }.count) / Double(rows.count)
+        }
+        return try filters.map { name, kept, extra in
+            let keptSet = Set(kept)
+            let removed = weakTrain.indices.filter { !keptSet.contains($0) }
+            let arm = Arm.method("filter \(Int((settings.filterFraction * 100).rounded()))%", "\(name) (\(loss))")
+            let out = try train(arm, targets: weakTrain, keep: kept, validation: weakValidation)
+            let described = String(format: "removed %d; weak-label accuracy removed %.3f, kept %.3f", removed.count,
+                                   labelAccuracy(removed), labelAccuracy(kept))
+            return score(arm, out, note: ([described] + (extra.map { [$0] } ?? [])).joined(separator: "; "))
+        }
+    }
 
-        let needsProbes = !methods.isDisjoint(with: [.probe, .filter, .relabel])
-        if needsProbes {
-            let layer = try probeLayer(strong: c.strong)
-            let (train_, validation, test) = try strongActivations(c, layer: layer)
-            let knn = try KNNProbe(features: train_, labels: weakTrain, k: settings.knnK)
-            let logistic = try LogisticRegression(features: train_, labels: weakTrain, penalty: settings.logisticPenalty)
-            let knnName = "kNN k=\(settings.knnK), layer \(layer)", logisticName = "logistic λ=\(settings.logisticPenalty), layer \(layer)"
-            if methods.contains(.probe) {
-                rows.append(row("probe", knnName, knn.predict(test)))
-                rows.append(row("probe", logisticName, logistic.predict(test)))
-            }
-            let inSample: [(String, [Float], [Float])] = [(knnName, knn.predictTrainingPoints(), knn.predict(validation)),
-                                                          (logisticName, logistic.predict(train_), logistic.predict(validation))]
-            if methods.contains(.filter) {
-                func describe(_ kept: [Int]) -> String {
-                    let keptSet = Set(kept)
-                    let removed = weakTrain.indices.filter { !keptSet.contains($0) }
-                    func labelAccuracy(_ rows: [Int]) -> Double {
-                        rows.isEmpty ? .nan : Double(rows.filter { (weakTrain[$0] > 0.5) == (truthTrain[$0] > 0.5) }.count) / Double(rows.count)
-                    }
-                    return String(format: "removed %d; weak-label accuracy removed %.3f, kept %.3f", removed.count,
-                                  labelAccuracy(removed), labelAccuracy(kept))
-                }
-                var filters: [(String, [Int], String?)] = []
-                for (name, predictions, _) in inSample {
-                    filters.append((name, try LabelFilter.keepAgreeing(probe: predictions, labels: weakTrain, fraction: settings.filterFraction), nil))
-                }
-                let topo = try TopoFilter(componentK: settings.topoK, zetaK: settings.topoK, fraction: settings.filterFraction)
-                    .filter(features: train_, labels: weakTrain)
-                filters.append(("TopoFilter k=\(settings.topoK), layer \(layer)", topo.kept,
-                                topo.componentsExceededTarget ? "TopoCC alone removed \(topo.removedByComponents), more than the target"
-                                    : "TopoCC removed \(topo.removedByComponents), the ζ step \(topo.removedByZeta)"))
-                for (name, kept, extra) in filters {
-                    let out = try train("filter \(name) \(loss)", targets: weakTrain, keep: kept, validation: weakValidation)
-                    rows.append(row("filter \(Int((settings.filterFraction * 100).rounded()))%", "\(name) (\(loss))", out.predictions["test"]!,
-                                    note: ([describe(kept)] + (extra.map { [$0] } ?? [])).joined(separator: "; ")))
-                }
-            }
-            if methods.contains(.relabel) {
-                for (name, predictions, validationPredictions) in inSample {
-                    let out = try train("relabel \(name) \(loss)", targets: predictions, validation: validationPredictions)
-                    rows.append(row("relabel", "\(name) (\(loss))", out.predictions["test"]!))
-                }
-            }
+    /// Train the student on a probe's in-sample predictions instead of the weak labels.
+    func relabel() throws -> [ArmScore] {
+        try probes.get().fitted.map { probe in
+            let arm = Arm.method("relabel", "\(probe.name) (\(loss))")
+            return score(arm, try train(arm, targets: probe.train, validation: probe.validation))
         }
-
-        if methods.contains(.linearity) {
-            rows += try linearityRows(c, row: row)
-        }
-
-        var sweep: [ProbeSweepPoint] = []
-        if methods.contains(.probeSweep) {
-            let last = try models.layerCount(c.strong)
-            for layer in Set([max(1, last / 4), max(1, last / 2), last]).sorted() {
-                let (train_, _, test) = try strongActivations(c, layer: layer)
-                let search = try KNNProbe(features: train_, labels: weakTrain, k: 1).search
-                let neighbours = search.neighbors(of: test, k: settings.sweepK.max() ?? 1)
-                for k in settings.sweepK {
-                    let predictions = neighbours.map { list in list.prefix(k).reduce(Float(0)) { $0 + weakTrain[$1] } / Float(max(1, min(k, list.count))) }
-                    let auc = rocAUC(scores: predictions, labels: testLabels) ?? .nan
-                    sweep.append(ProbeSweepPoint(probe: "knn", layer: layer, parameter: Double(k), testAUC: auc, minusWeakAUC: auc - c.weakScore.auc))
-                }
-                for penalty in settings.sweepPenalty {
-                    let predictions = try LogisticRegression(features: train_, labels: weakTrain, penalty: penalty).predict(test)
-                    let auc = rocAUC(scores: predictions, labels: testLabels) ?? .nan
-                    sweep.append(ProbeSweepPoint(probe: "logistic", layer: layer, parameter: penalty, testAUC: auc, minusWeakAUC: auc - c.weakScore.auc))
-                }
-            }
-        }
-        return (rows, sweep)
     }
 
     /// Burns et al. §5.2.3: linear probes on the pretrained strong model (lp) against finetuning (ft).
-    func linearityRows(_ c: InterventionContext, row: (String, String, [Float], String?) -> MethodScore) throws -> [MethodScore] {
-        let penalty = config.interventions.logisticPenalty
-        let weakTrain = c.weakOut.predictions["strong_train"]!
-        let truthTrain = c.splits.strongTrain.map { Float($0.label) }
-        let (train_, _, test) = try strongActivations(c, layer: -1)
-        var rows = [
-            row("linearity", "lp(weak)", try LogisticRegression(features: train_, labels: weakTrain, penalty: penalty).predict(test), nil),
-            row("linearity", "lp(gt)", try LogisticRegression(features: train_, labels: truthTrain, penalty: penalty).predict(test), nil),
-            row("linearity", "ft(weak)", c.student.predictions["test"]!, "the \(c.studentLoss.name) student"),
-        ]
-        if config.mode == .head {
-            rows.append(row("linearity", "ft(weak)+lp(gt)", try LogisticRegression(features: train_, labels: truthTrain, penalty: penalty).predict(test),
-                            "head mode keeps the backbone frozen, so this equals lp(gt)"))
-        } else if let features = try? MatrixFile.read(featuresURL(stageKey: c.student.key)) {
-            let n = c.splits.strongTrain.count, v = c.splits.validation.count
-            let finetunedTrain = Self.rows(features, 0..<n), finetunedTest = Self.rows(features, (n + v)..<features.rows)
-            rows.append(row("linearity", "ft(weak)+lp(gt)",
-                            try LogisticRegression(features: finetunedTrain, labels: truthTrain, penalty: penalty).predict(finetunedTest),
-                            "probe on the weak-finetuned student's activations"))
+    func linearity() throws -> [ArmScore] {
+        let penalty = settings.logisticPenalty
+        let truthTrain = splits.strongTrain.map { Float($0.label) }
+        let features = try strongActivations(layer: -1)
+        func lp(_ labels: [Float], _ train: Tensor, _ test: Tensor) throws -> [Float] {
+            try LogisticRegression(features: train, labels: labels, penalty: penalty).predict(test)
         }
-        rows.append(row("linearity", "ft(gt)", c.ceilingOut.predictions["test"]!, "the strong ceiling"))
+        let row = { (variant: String) in Arm.method("linearity", variant) }
+        var rows = [
+            score(row("lp(weak)"), probabilities: try lp(weakTrain, features.train, features.test)),
+            score(row("lp(gt)"), probabilities: try lp(truthTrain, features.train, features.test)),
+            scorer.score(row("ft(weak)"), margins: student.margins(.test), description: "the \(loss) student", note: "the \(loss) student"),
+        ]
+        if pipeline.config.mode == .head {
+            rows.append(score(row("ft(weak)+lp(gt)"), probabilities: try lp(truthTrain, features.train, features.test),
+                              note: "head mode keeps the backbone frozen, so this equals lp(gt)"))
+        } else if let finetuned = try? MatrixFile.read(pipeline.featuresURL(stageKey: student.key)) {
+            let n = splits.strongTrain.count, v = splits.validation.count
+            rows.append(score(row("ft(weak)+lp(gt)"), probabilities: try lp(truthTrain, finetuned.rows(0..<n), finetuned.rows((n + v)..<finetuned.rows)),
+                              note: "probe on the weak-finetuned student's activations"))
+        }
+        rows.append(scorer.score(row("ft(gt)"), margins: ceilingOut.margins(.test), description: "the strong ceiling", note: "the strong ceiling"))
         return rows
     }
 
-    /// Pretrained strong-model activations at `layer` (-1: last) on strong-train, validation and test.
-    func strongActivations(_ c: InterventionContext, layer: Int) throws -> (train: Tensor, validation: Tensor, test: Tensor) {
-        let started = Date()
-        let all = try activations.activations(model: c.strong, examples: Self.strongExamples(c), layers: [layer], maxLength: config.maxLength,
-                                              progress: progress)[layer]!
-        stageSeconds["activations \(c.strong)", default: 0] += Date().timeIntervalSince(started)
-        let n = c.splits.strongTrain.count, v = c.splits.validation.count
-        return (Self.rows(all, 0..<n), Self.rows(all, n..<(n + v)), Self.rows(all, (n + v)..<all.rows))
+    /// Probe AUC minus the weak labels' AUC over k, the L2 penalty and the layer (written to probe_sweep.csv).
+    func probeSweep() throws -> [ProbeSweepPoint] {
+        let testLabels = splits.test.map(\.label)
+        var sweep: [ProbeSweepPoint] = []
+        for layer in try pipeline.sweepLayers(strong: strong) {
+            let features = try strongActivations(layer: layer == (try pipeline.models.layerCount(strong)) ? -1 : layer)
+            let neighbours = try KNNProbe(features: features.train, labels: weakTrain, k: 1).search
+                .neighbors(of: features.test, k: settings.sweepK.max() ?? 1)
+            func point(_ probe: String, _ parameter: Double, _ predictions: [Float]) -> ProbeSweepPoint {
+                let auc = rocAUC(scores: predictions, labels: testLabels) ?? .nan
+                return ProbeSweepPoint(probe: probe, layer: layer, parameter: parameter, testAUC: auc, minusWeakAUC: auc - scorer.weak.auc)
+            }
+            for k in settings.sweepK {
+                sweep.append(point("knn", Double(k), neighbours.map { list in
+                    list.prefix(k).reduce(Float(0)) { $0 + weakTrain[$1] } / Float(max(1, min(k, list.count)))
+                }))
+            }
+            for penalty in settings.sweepPenalty {
+                sweep.append(point("logistic", penalty,
+                                   try LogisticRegression(features: features.train, labels: weakTrain, penalty: penalty).predict(features.test)))
+            }
+        }
+        return sweep
     }
+}
 
-    /// strong-train, validation and test in the order every strong stage uses (so activation keys match).
-    static func strongExamples(_ c: InterventionContext) -> [Example] {
-        c.splits.strongTrain + c.splits.validation + c.splits.test
-    }
-
-    static func rows(_ t: Tensor, _ range: Range<Int>) -> Tensor {
-        let d = t.columns
-        return Tensor(shape: [range.count, d], data: Array(t.data[(range.lowerBound * d)..<(range.upperBound * d)]))
+extension Tensor {
+    /// A copy of rows `range` of a matrix.
+    func rows(_ range: Range<Int>) -> Tensor {
+        let d = columns
+        return Tensor(shape: [range.count, d], data: Array(data[(range.lowerBound * d)..<(range.upperBound * d)]))
     }
 }

@@ -59,11 +59,30 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
     }
 
     /// A short, stable name: dataset, mode, seed and a hash of everything else.
-    public var runName: String {
-        let data = (try? JSONEncoder.sorted.encode(self)) ?? Data()
+    public var runName: String { "\(dataset)-\(mode.rawValue)-s\(seed)-\(Self.hash(self).prefix(8))" }
+
+    /// Everything that shapes a run's numbers except its arms (losses, interventions and their settings, which
+    /// the arms' names carry): two runs with the same setting trained the same weak model and ceiling, so their
+    /// arms can be compared pair by pair.
+    public var setting: String {
+        var c = self
+        c.losses = []; c.methods = []; c.interventions = InterventionSettings()
+        c.weakTraining.loss = .xent; c.strongTraining.loss = .xent
+        return Self.hash(c)
+    }
+
+    /// `setting` with the seed left out: the seeds of one dataset setting.
+    public var settingAcrossSeeds: String {
+        var c = self
+        c.seed = 0; c.weakTraining.seed = 0; c.strongTraining.seed = 0
+        return c.setting
+    }
+
+    static func hash(_ config: ExperimentConfig) -> String {
+        let data = (try? JSONEncoder.sorted.encode(config)) ?? Data()
         var h = ContentHash()
-        data.withUnsafeBytes { h.combine(bytes: $0) }
-        return "\(dataset)-\(mode.rawValue)-s\(seed)-\(h.hex.prefix(8))"
+        h.combine(bytes: data)
+        return h.hex
     }
 }
 

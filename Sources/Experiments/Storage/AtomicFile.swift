@@ -1,26 +1,77 @@
 import Foundation
 
-/// Writes that never leave a half-written file: write a sibling temporary file, then rename over
-/// the destination (rename is atomic within one filesystem).
+/// Writes that never leave a half-written file: write a sibling temporary file, flush it to the disk, rename
+/// it over the destination (atomic within one file system, also on NFS), then flush the folder entry, so a
+/// crash of the process or of the machine leaves either the old file or the whole new one.
 public enum AtomicFile {
+    /// Temporary files are named `.NAME.<pid>.<random>.tmp`; one older than this was left by a killed process.
+    static let staleAfter: TimeInterval = 15 * 60
+
     public static func write(_ data: Data, to url: URL) throws {
         let directory = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        do {
-            try data.write(to: temporary)
-            if rename(temporary.path, url.path) != 0 {
-                throw ExperimentError.io(url, String(cString: strerror(errno)))
+        try createDirectory(directory)
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ExperimentError.system(url, "write", errno: errno) }
+        var failure: Int32 = 0
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 { if errno == EINTR { continue }; failure = errno; return }
+                offset += n
             }
+        }
+        if failure == 0, fsync(fd) != 0 { failure = errno }
+        if close(fd) != 0, failure == 0 { failure = errno }
+        if failure == 0, rename(temporary.path, url.path) != 0 { failure = errno }
+        guard failure == 0 else {
+            unlink(temporary.path)
+            throw ExperimentError.system(url, "write", errno: failure)
+        }
+        syncDirectory(directory)
+    }
+
+    public static func createDirectory(_ url: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
+            let code = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code
+            throw ExperimentError.system(url, "create the folder", errno: Int32(code ?? Int(EACCES)))
         }
     }
 
-    public static func writeJSON<T: Encodable>(_ value: T, to url: URL) throws {
+    /// Makes a rename in `directory` survive a machine crash.
+    static func syncDirectory(_ directory: URL) {
+        let fd = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
+    }
+
+    /// Deletes temporary files that killed processes left in `directory` (older than `staleAfter`; a live
+    /// writer's file is seconds old). Returns how many were removed.
+    @discardableResult
+    public static func removeStaleTemporaries(in directory: URL, now: Date = Date()) -> Int {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return 0 }
+        var removed = 0
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            let url = directory.appendingPathComponent(name)
+            guard let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date,
+                  now.timeIntervalSince(modified) > staleAfter else { continue }
+            if unlink(url.path) == 0 { removed += 1 }
+        }
+        return removed
+    }
+
+    static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    public static func writeJSON<T: Encodable>(_ value: T, to url: URL) throws {
         try write(try encoder.encode(value), to: url)
     }
 
@@ -28,24 +79,11 @@ public enum AtomicFile {
         let data: Data
         do { data = try Data(contentsOf: url) } catch { throw ExperimentError.io(url, "cannot read: \(error.localizedDescription)") }
         do {
-            return try JSONDecoder().decode(type, from: data)
+            let decoder = JSONDecoder()
+            decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            return try decoder.decode(type, from: data)
         } catch {
             throw ExperimentError.corrupt(url, "\(error)")
-        }
-    }
-}
-
-public enum ExperimentError: Error, CustomStringConvertible {
-    case io(URL, String)
-    case corrupt(URL, String)
-    case invalid(String)
-
-    public var description: String {
-        switch self {
-        case let .io(url, why): return "\(url.path): \(why)"
-        case let .corrupt(url, why):
-            return "\(url.path) is corrupt (\(why)). Delete it; the stage that wrote it will run again."
-        case let .invalid(why): return why
         }
     }
 }

@@ -1,121 +1,178 @@
 import Foundation
 import GRDB
 
-/// The SQLite index of every run and its metrics (the run directories hold the full outputs).
-/// Query it with any SQLite client, or with `w2s results`.
+/// The index of every run in a runs directory and its metrics.
+///
+/// Each run writes only its own `record.json` (atomically; see `RunRecord`), and readers merge the records when
+/// they read. Nothing is shared between writers, so any number of `w2s` processes, on one machine or on many
+/// over a shared file system, run side by side without locks: SQLite's locking is not safe over NFS, and a
+/// shared database made concurrent runs fail with "database is locked". For SQL, the records are loaded into an
+/// in-memory SQLite database (`w2s results --sql`), and `writeIndex()` exports it as `runs.sqlite` for any
+/// SQLite client (written whole and renamed into place, so a reader never sees it half-written).
 public final class RunStore: Sendable {
-    public let url: URL
-    private let queue: DatabaseQueue
+    public let root: URL
+    public static let recordName = "record.json"
+    public static let indexName = "runs.sqlite"
 
-    public struct RunRecord: Sendable, Codable {
-        public var id: String
-        public var created: String
-        public var dataset: String
-        public var seed: Int
-        public var weakModel: String
-        public var strongModel: String
-        public var mode: String
-        public var loss: String
-        public var method: String
-        public var status: String
-        public var directory: String
-
-        public init(id: String, created: String, dataset: String, seed: Int, weakModel: String, strongModel: String,
-                    mode: String, loss: String, method: String, status: String, directory: String) {
-            self.id = id; self.created = created; self.dataset = dataset; self.seed = seed; self.weakModel = weakModel
-            self.strongModel = strongModel; self.mode = mode; self.loss = loss; self.method = method; self.status = status
-            self.directory = directory
-        }
-    }
-
-    public struct MetricRecord: Sendable, Codable {
+    public struct MetricRecord: Sendable, Codable, Hashable {
         public var runID: String
         public var stage: String
         public var name: String
         public var value: Double
     }
 
-    public init(url: URL) throws {
-        self.url = url
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        do {
-            queue = try DatabaseQueue(path: url.path)
-            var migrator = DatabaseMigrator()
-            migrator.registerMigration("v1") { db in
-                try db.execute(sql: """
-                    CREATE TABLE runs (
-                        id TEXT PRIMARY KEY, created TEXT NOT NULL, dataset TEXT NOT NULL, seed INTEGER NOT NULL,
-                        weak_model TEXT NOT NULL, strong_model TEXT NOT NULL, mode TEXT NOT NULL,
-                        loss TEXT NOT NULL, method TEXT NOT NULL, status TEXT NOT NULL, directory TEXT NOT NULL);
-                    CREATE TABLE metrics (
-                        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, stage TEXT NOT NULL,
-                        name TEXT NOT NULL, value REAL NOT NULL, PRIMARY KEY (run_id, stage, name));
-                    CREATE TABLE stage_timings (
-                        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, stage TEXT NOT NULL,
-                        seconds REAL NOT NULL, cached INTEGER NOT NULL, PRIMARY KEY (run_id, stage));
-                    """)
+    public init(root: URL) throws {
+        self.root = root
+        try AtomicFile.createDirectory(root)
+    }
+
+    public func recordURL(_ runID: String) -> URL {
+        root.appendingPathComponent(runID).appendingPathComponent(Self.recordName)
+    }
+
+    // MARK: Writing (one run, its own file)
+
+    /// Marks a run as running. A finished record of the same run (same configuration, so the same results) is
+    /// left in place until the rerun finishes, so readers never lose it meanwhile.
+    @discardableResult
+    public func begin(_ config: ExperimentConfig) throws -> RunRecord {
+        let record = RunRecord(config: config)
+        if let existing = try? AtomicFile.readJSON(RunRecord.self, from: recordURL(record.id)), existing.status == .finished {
+            return record
+        }
+        try AtomicFile.writeJSON(record, to: recordURL(record.id))
+        return record
+    }
+
+    /// Writes "finished" and every metric and timing in one atomic replacement of the record.
+    public func finish(_ record: RunRecord, summary: RunSummary) throws {
+        var done = record
+        done.status = .finished
+        done.error = nil
+        done.finished = ISO8601DateFormatter().string(from: Date())
+        done.metrics = summary.storedMetrics
+        done.timings = Dictionary(uniqueKeysWithValues: summary.stageSeconds.map {
+            ($0.key, RunRecord.StageTiming(seconds: $0.value, cached: summary.cachedStages.contains($0.key)))
+        })
+        try AtomicFile.writeJSON(done, to: recordURL(record.id))
+    }
+
+    /// Writes a record as it is (imports, tests, tools that rebuild records).
+    public func write(_ record: RunRecord) throws {
+        try AtomicFile.writeJSON(record, to: recordURL(record.id))
+    }
+
+    /// Marks a run as failed with its error (best effort: the error itself may be that nothing can be written).
+    public func fail(_ record: RunRecord, error: Error) {
+        if let existing = try? AtomicFile.readJSON(RunRecord.self, from: recordURL(record.id)), existing.status == .finished { return }
+        var failed = record
+        failed.status = .failed
+        failed.error = "\(error)"
+        failed.finished = ISO8601DateFormatter().string(from: Date())
+        try? AtomicFile.writeJSON(failed, to: recordURL(record.id))
+    }
+
+    // MARK: Reading (merge every run's record)
+
+    /// Every run's record, oldest first; unreadable records are skipped and named in `problems`.
+    public func load(dataset: String? = nil) -> (runs: [RunRecord], problems: [String]) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        var runs: [RunRecord] = [], problems: [String] = []
+        let host = ProcessInfo.processInfo.hostName
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let url = recordURL(name)
+            guard FileManager.default.fileExists(atPath: url.path) else { continue }
+            do {
+                var record = try AtomicFile.readJSON(RunRecord.self, from: url)
+                if let dataset, record.dataset != dataset { continue }
+                if record.status == .running, record.host == host, kill(record.pid, 0) != 0, errno == ESRCH {
+                    record.status = .interrupted
+                }
+                runs.append(record)
+            } catch {
+                problems.append("\(error)")
             }
-            try migrator.migrate(queue)
-        } catch {
-            throw ExperimentError.io(url, "cannot open the run store (\(error)); move it aside to start a new one")
         }
+        runs.sort { ($0.created, $0.id) < ($1.created, $1.id) }
+        return (runs, problems)
     }
 
-    public func upsert(_ run: RunRecord) throws {
-        try queue.write { db in
-            try db.execute(sql: """
-                INSERT INTO runs (id, created, dataset, seed, weak_model, strong_model, mode, loss, method, status, directory)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET status = excluded.status, directory = excluded.directory
-                """, arguments: [run.id, run.created, run.dataset, run.seed, run.weakModel, run.strongModel, run.mode,
-                                 run.loss, run.method, run.status, run.directory])
-        }
-    }
-
-    public func record(runID: String, stage: String, metrics: [String: Double]) throws {
-        try queue.write { db in
-            for (name, value) in metrics where value.isFinite {
-                try db.execute(sql: "INSERT OR REPLACE INTO metrics (run_id, stage, name, value) VALUES (?, ?, ?, ?)",
-                               arguments: [runID, stage, name, value])
-            }
-        }
-    }
-
-    public func recordTiming(runID: String, stage: String, seconds: Double, cached: Bool) throws {
-        try queue.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO stage_timings (run_id, stage, seconds, cached) VALUES (?, ?, ?, ?)",
-                           arguments: [runID, stage, seconds, cached ? 1 : 0])
-        }
-    }
-
-    public func runs(dataset: String? = nil) throws -> [RunRecord] {
-        try queue.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM runs WHERE (? IS NULL OR dataset = ?) ORDER BY created, id
-                """, arguments: [dataset, dataset])
-            return rows.map { row in
-                RunRecord(id: row["id"], created: row["created"], dataset: row["dataset"], seed: row["seed"],
-                          weakModel: row["weak_model"], strongModel: row["strong_model"], mode: row["mode"],
-                          loss: row["loss"], method: row["method"], status: row["status"], directory: row["directory"])
-            }
-        }
-    }
+    public func runs(dataset: String? = nil) -> [RunRecord] { load(dataset: dataset).runs }
 
     public func metrics(runID: String) throws -> [MetricRecord] {
-        try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM metrics WHERE run_id = ? ORDER BY stage, name", arguments: [runID])
-                .map { MetricRecord(runID: $0["run_id"], stage: $0["stage"], name: $0["name"], value: $0["value"]) }
+        let record = try AtomicFile.readJSON(RunRecord.self, from: recordURL(runID))
+        return record.metrics.sorted { $0.key < $1.key }.flatMap { stage, values in
+            values.sorted { $0.key < $1.key }.map { MetricRecord(runID: runID, stage: stage, name: $0.key, value: $0.value) }
         }
+    }
+
+    // MARK: SQL
+
+    /// Tables `runs`, `metrics` (run_id, stage = arm id, name, value) and `stage_timings`, loaded from the records.
+    public func index() throws -> DatabaseQueue {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(sql: """
+                CREATE TABLE runs (
+                    id TEXT PRIMARY KEY, created TEXT NOT NULL, dataset TEXT NOT NULL, seed INTEGER NOT NULL,
+                    weak_model TEXT NOT NULL, strong_model TEXT NOT NULL, mode TEXT NOT NULL, setting TEXT NOT NULL,
+                    losses TEXT NOT NULL, methods TEXT NOT NULL, status TEXT NOT NULL, error TEXT, host TEXT NOT NULL,
+                    finished TEXT, directory TEXT NOT NULL);
+                CREATE TABLE metrics (
+                    run_id TEXT NOT NULL REFERENCES runs(id), stage TEXT NOT NULL,
+                    name TEXT NOT NULL, value REAL NOT NULL, PRIMARY KEY (run_id, stage, name));
+                CREATE TABLE stage_timings (
+                    run_id TEXT NOT NULL REFERENCES runs(id), stage TEXT NOT NULL,
+                    seconds REAL NOT NULL, cached INTEGER NOT NULL, PRIMARY KEY (run_id, stage));
+                """)
+            for r in runs() {
+                try db.execute(sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [r.id, r.created, r.dataset, r.seed, r.weakModel, r.strongModel, r.mode, r.setting,
+                                           r.losses.joined(separator: ","), r.methods.joined(separator: ","), r.status.rawValue,
+                                           r.error, r.host, r.finished, root.appendingPathComponent(r.id).path])
+                for (stage, values) in r.metrics {
+                    for (name, value) in values {
+                        try db.execute(sql: "INSERT INTO metrics VALUES (?, ?, ?, ?)", arguments: [r.id, stage, name, value])
+                    }
+                }
+                for (stage, t) in r.timings {
+                    try db.execute(sql: "INSERT INTO stage_timings VALUES (?, ?, ?, ?)", arguments: [r.id, stage, t.seconds, t.cached ? 1 : 0])
+                }
+            }
+        }
+        return queue
     }
 
     /// Rows of an arbitrary read-only query, as strings (for `w2s results --sql`).
     public func query(_ sql: String) throws -> (columns: [String], rows: [[String]]) {
-        try queue.read { db in
-            let statement = try db.makeStatement(sql: sql)
+        try index().read { db in
+            let statement: Statement
+            do { statement = try db.makeStatement(sql: sql) } catch {
+                throw ExperimentError.invalid("cannot run the query: \((error as? DatabaseError)?.message ?? "\(error)"). Tables: runs, metrics, stage_timings")
+            }
             guard statement.isReadonly else { throw ExperimentError.invalid("only read-only queries are allowed") }
             let rows = try Row.fetchAll(statement)
             let columns = statement.columnNames
             return (columns, rows.map { row in columns.indices.map { i in row[i].map { "\($0)" } ?? "NULL" } })
         }
+    }
+
+    /// Exports the index as `runs.sqlite` in the runs directory for any SQLite client; returns its URL.
+    @discardableResult
+    public func writeIndex() throws -> URL {
+        let url = root.appendingPathComponent(Self.indexName)
+        let temporary = root.appendingPathComponent(".\(Self.indexName).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        do {
+            try index().writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [temporary.path]) }
+        } catch {
+            unlink(temporary.path)
+            throw ExperimentError.io(url, "cannot write the SQLite index: \(error)")
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            let code = errno
+            unlink(temporary.path)
+            throw ExperimentError.system(url, "write", errno: code)
+        }
+        return url
     }
 }

@@ -24,12 +24,65 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     }
 }
 
+/// What early stopping maximises on the validation rows.
+public enum Selection: Sendable {
+    /// ROC AUC against hard labels (ground truth for the weak model and the ceiling; the hardened weak labels for students).
+    case auc(labels: [Int])
+    /// Minus the mean cross-entropy against soft labels. The fallback when the hardened labels hold one class
+    /// (a weak supervisor that predicts one class on the whole validation set): AUC is then undefined.
+    case softLabelLoss(targets: [Float])
+
+    /// The weak labels' selection: AUC on their hardened version when it holds both classes, else the soft-label loss.
+    public static func weakLabels(_ soft: [Float]) -> Selection {
+        let hard = soft.map { $0 > 0.5 ? 1 : 0 }
+        return Set(hard).count == 2 ? .auc(labels: hard) : .softLabelLoss(targets: soft)
+    }
+
+    public var name: String {
+        switch self {
+        case .auc: return "validation AUC"
+        case .softLabelLoss: return "validation cross-entropy against the soft labels (their hard version is one class)"
+        }
+    }
+
+    /// The score of validation margins (log-odds of class 1); higher is better.
+    func score(margins: [Float]) -> Double {
+        switch self {
+        case let .auc(labels): return rocAUC(scores: margins, labels: labels) ?? 0.5
+        case let .softLabelLoss(targets): return -softCrossEntropy(margins: margins, targets: targets)
+        }
+    }
+
+    var count: Int {
+        switch self {
+        case let .auc(labels): return labels.count
+        case let .softLabelLoss(targets): return targets.count
+        }
+    }
+}
+
+/// Mean binary cross-entropy of soft targets against sigmoid(margin), computed from the margin so that
+/// confident predictions neither overflow nor saturate: −t·log σ(m) − (1−t)·log σ(−m).
+public func softCrossEntropy(margins: [Float], targets: [Float]) -> Double {
+    precondition(margins.count == targets.count)
+    guard !margins.isEmpty else { return .nan }
+    func softplus(_ x: Double) -> Double { x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)) }
+    var total = 0.0
+    for (m, t) in zip(margins, targets) {
+        let m = Double(m), t = Double(t)
+        total += t * softplus(-m) + (1 - t) * softplus(m)
+    }
+    return total / Double(margins.count)
+}
+
 /// One evaluation point of a training run.
 public struct CurvePoint: Codable, Sendable, Hashable {
     public var step: Int
     public var trainLoss: Double?
-    /// AUC on the validation set against the labels used for model selection.
-    public var validationAUC: Double
+    /// The early-stopping score on validation (see `TrainingResult.selection`).
+    public var validationScore: Double
+    /// AUC on the validation set against the selection labels (nil when they are one class).
+    public var validationAUC: Double?
     /// AUC on the analysis set (ground-truth test), recorded for the "cheating" analysis, never used to select.
     public var analysisAUC: Double?
 }
@@ -37,7 +90,9 @@ public struct CurvePoint: Codable, Sendable, Hashable {
 public struct TrainingResult: Codable, Sendable {
     public var curve: [CurvePoint]
     public var bestStep: Int
-    public var bestValidationAUC: Double
+    public var bestValidationScore: Double
+    /// What early stopping maximised (`Selection.name`).
+    public var selection: String
     public var totalSteps: Int
     public var seconds: Double
 }
@@ -46,7 +101,7 @@ public struct TrainingProgress: Sendable {
     public var step: Int
     public var totalSteps: Int
     public var loss: Double
-    public var lastValidationAUC: Double?
+    public var lastValidationScore: Double?
 }
 
 /// Minibatch training with gradient accumulation, AdamW and a warm-up + cosine schedule; evaluates
@@ -56,8 +111,21 @@ public struct Trainer {
     public let config: TrainingConfig
     public init(config: TrainingConfig) { self.config = config }
 
+    /// Early stopping on AUC against hard validation labels.
     public func train(model: TrainableClassifier, trainRows: [Int], targets: [Float],
                       validationRows: [Int], validationLabels: [Int],
+                      analysisRows: [Int] = [], analysisLabels: [Int] = [],
+                      progress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingResult {
+        guard Set(validationLabels).count == 2 else {
+            throw TrainingError.invalid("the validation labels hold one class only: AUC is undefined, early stopping impossible")
+        }
+        return try train(model: model, trainRows: trainRows, targets: targets, validationRows: validationRows,
+                         selection: .auc(labels: validationLabels), analysisRows: analysisRows, analysisLabels: analysisLabels,
+                         progress: progress)
+    }
+
+    public func train(model: TrainableClassifier, trainRows: [Int], targets: [Float],
+                      validationRows: [Int], selection: Selection,
                       analysisRows: [Int] = [], analysisLabels: [Int] = [],
                       progress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingResult {
         guard trainRows.count == targets.count, !trainRows.isEmpty else {
@@ -66,8 +134,15 @@ public struct Trainer {
         guard targets.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1 }) else {
             throw TrainingError.invalid("training targets must be probabilities in [0, 1] (found NaN or out-of-range values)")
         }
-        guard Set(validationLabels).count == 2 else {
-            throw TrainingError.invalid("the validation labels hold one class only: AUC is undefined, early stopping impossible")
+        guard selection.count == validationRows.count else {
+            throw TrainingError.invalid("early stopping needs one validation label per validation row (got \(selection.count) for \(validationRows.count))")
+        }
+        if case let .auc(labels) = selection, Set(labels).count != 2 {
+            throw TrainingError.invalid("the validation labels hold one class only: AUC is undefined; select on the soft-label loss instead")
+        }
+        guard config.epochs >= 1, config.batchSize >= 1, config.microBatchSize >= 1, config.learningRate.isFinite,
+              config.learningRate > 0, (config.evalEvery ?? 1) >= 1 else {
+            throw TrainingError.invalid("training needs epochs, batch sizes and evaluation interval ≥ 1 and a finite learning rate > 0")
         }
         let start = Date()
         let stepsPerEpoch = (trainRows.count + config.batchSize - 1) / config.batchSize
@@ -80,22 +155,25 @@ public struct Trainer {
         var loss = config.loss.make(weakTargets: targets)
         var rng = SeededRandom(seed: config.seed)
         var curve: [CurvePoint] = []
-        var best: (auc: Double, step: Int, values: [Tensor])? = nil
+        var best: (score: Double, step: Int, values: [Tensor])? = nil
         var step = 0
         var runningLoss = 0.0, lossCount = 0
 
         func evaluate() throws {
-            let probabilities = try predictProbabilities(model, rows: validationRows, batchSize: 256)
-            let auc = rocAUC(scores: probabilities, labels: validationLabels) ?? 0.5
+            let margins = try predictMargins(model, rows: validationRows, batchSize: 256)
+            let score = selection.score(margins: margins)
+            var validationAUC: Double? = nil
+            if case let .auc(labels) = selection { validationAUC = rocAUC(scores: margins, labels: labels) }
             var analysis: Double? = nil
             if !analysisRows.isEmpty {
-                analysis = rocAUC(scores: try predictProbabilities(model, rows: analysisRows, batchSize: 256), labels: analysisLabels)
+                analysis = rocAUC(scores: try predictMargins(model, rows: analysisRows, batchSize: 256), labels: analysisLabels)
             }
+            guard score.isFinite else { throw TrainingError.nonFinite("the validation score at step \(step)") }
             curve.append(CurvePoint(step: step, trainLoss: lossCount > 0 ? runningLoss / Double(lossCount) : nil,
-                                    validationAUC: auc, analysisAUC: analysis))
+                                    validationScore: score, validationAUC: validationAUC, analysisAUC: analysis))
             runningLoss = 0; lossCount = 0
-            if best == nil || auc > best!.auc {
-                best = (auc, step, optimizer.parameters.map(\.value))
+            if best == nil || score > best!.score {
+                best = (score, step, optimizer.parameters.map(\.value))
             }
         }
 
@@ -125,27 +203,34 @@ public struct Trainer {
                 runningLoss += batchLoss; lossCount += 1
                 if step % evalEvery == 0 || step == totalSteps { try evaluate() }
                 progress?(TrainingProgress(step: step, totalSteps: totalSteps, loss: batchLoss,
-                                           lastValidationAUC: curve.last?.validationAUC))
+                                           lastValidationScore: curve.last?.validationScore))
             }
         }
         if let best {
             for (p, v) in zip(optimizer.parameters, best.values) { p.value = v }
         }
-        return TrainingResult(curve: curve, bestStep: best?.step ?? step, bestValidationAUC: best?.auc ?? .nan,
-                              totalSteps: totalSteps, seconds: Date().timeIntervalSince(start))
+        return TrainingResult(curve: curve, bestStep: best?.step ?? step, bestValidationScore: best?.score ?? .nan,
+                              selection: selection.name, totalSteps: totalSteps, seconds: Date().timeIntervalSince(start))
     }
 }
 
-/// Probability of class 1 for each row, in batches.
-public func predictProbabilities(_ model: TrainableClassifier, rows: [Int], batchSize: Int = 64) throws -> [Float] {
+/// The logit margin z₁ − z₀ (the log-odds of class 1) of each row, in batches. Rank by this, not by the
+/// probability: in Float32, σ(m) rounds to exactly 1 beyond m ≈ 16.6, which turns a confident model's
+/// ranking into ties.
+public func predictMargins(_ model: TrainableClassifier, rows: [Int], batchSize: Int = 64) throws -> [Float] {
     var out: [Float] = []
     out.reserveCapacity(rows.count)
     for start in stride(from: 0, to: rows.count, by: batchSize) {
         let logits = try model.logits(for: Array(rows[start..<min(start + batchSize, rows.count)]), training: false)
-        for k in 0..<logits.rows {
-            let z0 = logits.data[2 * k], z1 = logits.data[2 * k + 1]
-            out.append(1 / (1 + exp(z0 - z1)))
-        }
+        for k in 0..<logits.rows { out.append(logits.data[2 * k + 1] - logits.data[2 * k]) }
     }
     return out
+}
+
+/// Probability of class 1 from a logit margin: σ(m).
+@inlinable public func probability(margin: Float) -> Float { 1 / (1 + exp(-margin)) }
+
+/// Probability of class 1 for each row, in batches.
+public func predictProbabilities(_ model: TrainableClassifier, rows: [Int], batchSize: Int = 64) throws -> [Float] {
+    try predictMargins(model, rows: rows, batchSize: batchSize).map(probability(margin:))
 }

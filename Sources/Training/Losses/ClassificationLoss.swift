@@ -28,6 +28,31 @@ public enum LossKind: Codable, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The arm's name in tables, the run store and comparisons: the loss's name, followed by the parameters that
+    /// differ from the defaults, so that `logconf` with a later α ramp is never compared as plain `logconf`.
+    public var label: String {
+        func g(_ x: Float) -> String { String(format: "%g", Double(x)) }
+        var changed: [String] = []
+        switch self {
+        case .xent: return "xent"
+        case let .logconf(a, w, t):
+            if a != 0.5 { changed.append("α=\(g(a))") }
+            if w != 0.2 { changed.append("warm-up=\(g(w))") }
+            switch t {
+            case .batchBalanced: return "logconf-balanced" + (changed.isEmpty ? "" : "(\(changed.joined(separator: ",")))")
+            case let .median(window) where window != 32: changed.append("window=\(window)")
+            case .median: break
+            }
+            return "logconf" + (changed.isEmpty ? "" : "(\(changed.joined(separator: ",")))")
+        case let .entropy(a, w):
+            if a != 0.5 { changed.append("α=\(g(a))") }
+            if w != 0.2 { changed.append("warm-up=\(g(w))") }
+            return "entropy" + (changed.isEmpty ? "" : "(\(changed.joined(separator: ",")))")
+        case let .window(t):
+            return "window" + (t.map { "(t=\(g($0)))" } ?? "")
+        }
+    }
+
     public var description: String {
         switch self {
         case .xent: return "xent"

@@ -1,0 +1,38 @@
+import Training
+
+/// One line of a run's results: the weak supervisor, the ceiling, a student trained with one loss, or one
+/// intervention row. `id` is its one name everywhere: stage files, the run store, `w2s compare`,
+/// predictions.csv columns, charts and tables.
+public struct Arm: Hashable, Codable, Sendable, CustomStringConvertible {
+    public enum Role: String, Codable, Sendable { case weak, ceiling, student, method }
+    public let role: Role
+    /// The loss label of a student (parameters that differ from the defaults included: `logconf(warm-up=0.6)`);
+    /// "method: variant" of an intervention row.
+    public let variant: String
+
+    public static let weak = Arm(role: .weak, variant: "")
+    public static let ceiling = Arm(role: .ceiling, variant: "")
+    public static func student(_ loss: LossKind) -> Arm { Arm(role: .student, variant: loss.label) }
+    /// An intervention row: `method` as in the tables ("filter 10%", "probe"), `variant` what distinguishes it.
+    public static func method(_ method: String, _ variant: String) -> Arm { Arm(role: .method, variant: "\(method):\(variant)") }
+
+    public var id: String {
+        switch role {
+        case .weak: return "weak"
+        case .ceiling: return "ceiling"
+        case .student: return "student-\(variant)"
+        case .method: return "method:\(variant)"
+        }
+    }
+
+    public var description: String { id }
+
+    /// The intervention's name and variant ("probe", "kNN k=50, layer 6").
+    public var methodParts: (method: String, variant: String) {
+        guard let colon = variant.firstIndex(of: ":") else { return (variant, "") }
+        return (String(variant[..<colon]), String(variant[variant.index(after: colon)...]))
+    }
+
+    /// A trained stage's name: the arm and the model it trains (progress lines, stage files, timings).
+    public func stage(_ model: CustomStringConvertible) -> String { "\(id) (\(model))" }
+}

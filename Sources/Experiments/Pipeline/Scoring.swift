@@ -1,0 +1,93 @@
+import Analysis
+import Datasets
+import Foundation
+import Training
+
+public struct ModelScore: Codable, Sendable, Hashable {
+    public var auc: Double
+    public var accuracy: Double
+
+    /// AUC ranks by the margin; accuracy thresholds it at 0 (probability ½).
+    public init(margins: [Float], labels: [Int]) {
+        auc = rocAUC(scores: margins, labels: labels) ?? .nan
+        accuracy = Analysis.accuracy(probabilities: margins, labels: labels, threshold: 0)
+    }
+
+    public init(auc: Double, accuracy: Double) { self.auc = auc; self.accuracy = accuracy }
+}
+
+/// How a trained arm's training went (students and intervention students).
+public struct TrainingSummary: Codable, Sendable {
+    public var bestStep: Int
+    public var totalSteps: Int
+    /// What early stopping maximised.
+    public var selection: String
+    /// The best ground-truth test AUC at any evaluation: what an oracle ("cheating") stop would report.
+    public var oracleStopAUC: Double?
+    public var oracleStopPGR: Double?
+}
+
+/// A student or intervention row, scored on the ground-truth test set against the weak supervisor and the ceiling.
+public struct ArmScore: Codable, Sendable {
+    public var arm: Arm
+    public var description: String
+    public var test: ModelScore
+    public var pgrAUC: Double?
+    /// 95% paired bootstrap interval of `pgrAUC`, resampling whole source questions.
+    public var pgrAUCInterval: BootstrapInterval?
+    public var pgrAccuracy: Double?
+    /// Agreement of the arm's hard predictions with the weak supervisor's on the test set.
+    public var agreement: Agreement
+    public var training: TrainingSummary?
+    public var note: String?
+}
+
+/// The one scoring path of every arm: test AUC and accuracy from margins, PGR against this run's weak model
+/// and ceiling with its bootstrap interval, agreement with the supervisor.
+struct Scorer {
+    let labels: [Int]
+    /// The test examples' source questions, as small integers (the bootstrap draws them whole).
+    let groups: [Int]
+    let weakMargins: [Float], ceilingMargins: [Float]
+    let weak: ModelScore, ceiling: ModelScore
+    let seed: UInt64
+
+    init(test: [Example], weak: [Float], ceiling: [Float], seed: UInt64) {
+        labels = test.map(\.label)
+        var ids: [String: Int] = [:]
+        groups = test.map { e in
+            if let id = ids[e.groupID] { return id }
+            ids[e.groupID] = ids.count
+            return ids.count - 1
+        }
+        weakMargins = weak; ceilingMargins = ceiling
+        self.weak = ModelScore(margins: weak, labels: labels)
+        self.ceiling = ModelScore(margins: ceiling, labels: labels)
+        self.seed = seed
+    }
+
+    func score(_ arm: Arm, margins: [Float], description: String, training: TrainingResult? = nil, note: String? = nil) -> ArmScore {
+        let s = ModelScore(margins: margins, labels: labels)
+        let oracle = training?.curve.compactMap(\.analysisAUC).max()
+        return ArmScore(
+            arm: arm, description: description, test: s,
+            pgrAUC: performanceGapRecovered(weak: weak.auc, student: s.auc, ceiling: ceiling.auc),
+            pgrAUCInterval: bootstrapPGRInterval(weak: weakMargins, student: margins, ceiling: ceilingMargins, labels: labels,
+                                                 groups: groups, seed: seed),
+            pgrAccuracy: performanceGapRecovered(weak: weak.accuracy, student: s.accuracy, ceiling: ceiling.accuracy),
+            agreement: agreement(student: margins, supervisor: weakMargins, groundTruth: labels, threshold: 0),
+            training: training.map { t in
+                TrainingSummary(bestStep: t.bestStep, totalSteps: t.totalSteps, selection: t.selection, oracleStopAUC: oracle,
+                                oracleStopPGR: oracle.flatMap { performanceGapRecovered(weak: weak.auc, student: $0, ceiling: ceiling.auc) })
+            },
+            note: note)
+    }
+}
+
+/// Log-odds of probabilities from probes (kNN votes, logistic regression), so every arm is scored on margins.
+func margins(probabilities: [Float]) -> [Float] {
+    probabilities.map { p in
+        let q = min(max(Double(p), 1e-12), 1 - 1e-12)
+        return Float(log(q / (1 - q)))
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// One run's entry in the run store, written atomically as `record.json` in its run directory: the source of
+/// truth of `w2s results` and `w2s compare`. A run is written "running" when it starts and rewritten once
+/// when it ends, "finished" together with all its metrics or "failed" with its error, so no reader ever
+/// sees a finished run with part of its metrics.
+public struct RunRecord: Codable, Sendable, Hashable {
+    public enum Status: String, Codable, Sendable {
+        case running, finished, failed
+        /// Read only: a "running" record whose process is gone (this machine, dead pid).
+        case interrupted
+    }
+
+    public var id: String
+    /// ISO 8601, when the run (last) started.
+    public var created: String
+    public var dataset: String
+    public var seed: Int
+    public var weakModel: String
+    public var strongModel: String
+    public var mode: String
+    /// `ExperimentConfig.setting`: runs with equal settings differ only in their arms, so their arms pair.
+    public var setting: String
+    /// The same without the seed: the seeds of one dataset setting are averaged into one comparison unit.
+    public var settingAcrossSeeds: String
+    public var losses: [String]
+    public var methods: [String]
+    public var status: Status
+    public var error: String?
+    public var host: String
+    public var pid: Int32
+    public var finished: String?
+    /// Arm id ("weak", "student-xent", "method:probe:…") → metric name → value (finite values only).
+    public var metrics: [String: [String: Double]]
+    /// Stage name → seconds and whether it came from the cache.
+    public var timings: [String: StageTiming]
+
+    public struct StageTiming: Codable, Sendable, Hashable {
+        public var seconds: Double
+        public var cached: Bool
+    }
+
+    public init(config: ExperimentConfig, status: Status = .running) {
+        id = config.runName
+        created = ISO8601DateFormatter().string(from: Date())
+        dataset = config.dataset; seed = Int(config.seed)
+        weakModel = config.weakModel; strongModel = config.strongModel; mode = config.mode.rawValue
+        setting = config.setting; settingAcrossSeeds = config.settingAcrossSeeds
+        losses = config.losses.map(\.label); methods = config.methods.map(\.rawValue)
+        self.status = status
+        host = ProcessInfo.processInfo.hostName; pid = getpid()
+        metrics = [:]; timings = [:]
+    }
+}
+
+extension RunSummary {
+    /// What the run store keeps of a summary: every arm's metrics under its id.
+    var storedMetrics: [String: [String: Double]] {
+        var stored: [String: [String: Double]] = [
+            Arm.weak.id: ["test_auc": weak.auc, "test_accuracy": weak.accuracy],
+            Arm.ceiling.id: ["test_auc": ceiling.auc, "test_accuracy": ceiling.accuracy],
+        ]
+        for a in students + methods {
+            var m = ["test_auc": a.test.auc, "test_accuracy": a.test.accuracy,
+                     "agreement": a.agreement.overall, "agreement_supervisor_correct": a.agreement.whereSupervisorCorrect,
+                     "agreement_supervisor_wrong": a.agreement.whereSupervisorWrong]
+            if let p = a.pgrAUC { m["pgr_auc"] = p }
+            if let i = a.pgrAUCInterval { m["pgr_auc_ci_low"] = i.lower; m["pgr_auc_ci_high"] = i.upper }
+            if let p = a.pgrAccuracy { m["pgr_accuracy"] = p }
+            if let o = a.training?.oracleStopAUC { m["oracle_stop_auc"] = o }
+            if let o = a.training?.oracleStopPGR { m["oracle_stop_pgr"] = o }
+            stored[a.arm.id] = m
+        }
+        return stored.mapValues { $0.filter { $0.value.isFinite } }
+    }
+}
