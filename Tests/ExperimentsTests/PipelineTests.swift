@@ -158,4 +158,42 @@ final class PipelineTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("absent.csv") && "\(error)".contains("no such file"), "\(error)")
         }
     }
+
+    /// Stages and activations are keyed by the models' content, not their names: a checkpoint whose weights
+    /// change (here a researcher's own copy, which has no pinned hash to be refused by) recomputes everything.
+    func testStagesAndActivationsAreKeyedByModelContent() throws {
+        let models = root.appendingPathComponent("models"), copy = models.appendingPathComponent("my-minilm")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: ModelStore().directory("all-MiniLM-L6-v2"), to: copy)
+        for marker in [".w2s-verified.json", ".w2s-installed"] { try? FileManager.default.removeItem(at: copy.appendingPathComponent(marker)) }
+        let store = ModelStore(root: models)
+        var c = config(losses: [.xent])
+        c.weakModel = "my-minilm@1"; c.strongModel = "my-minilm@2"
+        c.sizes = SplitSizes(weakTrain: 60, strongTrain: 60, validation: 40, test: 60)
+        func run() throws -> RunSummary {
+            try WeakToStrongPipeline(config: c, runsRoot: root.appendingPathComponent("runs"), dataDirectory: try DataDirectory.resolve(nil),
+                                     models: store, progress: ProgressDisplay(quiet: true)).run()
+        }
+        let first = try run()
+        XCTAssertEqual(try run().cachedStages.count, 3, "unchanged weights: everything cached")
+        let activationFiles = { try FileManager.default.contentsOfDirectory(atPath: self.root.appendingPathComponent("runs/.cache/activations").path).count }
+        let filesBefore = try activationFiles()
+        let before = try store.identity(ModelReference(name: "my-minilm"))
+        // Flip one byte in the middle of the weights.
+        let weights = copy.appendingPathComponent("model.safetensors")
+        let handle = try FileHandle(forUpdating: weights)
+        let middle = try handle.seekToEnd() / 2
+        try handle.seek(toOffset: middle)
+        let byte = try XCTUnwrap(handle.readData(ofLength: 1).first)
+        try handle.seek(toOffset: middle)
+        try handle.write(contentsOf: Data([byte ^ 0x40]))
+        try handle.close()
+        XCTAssertNotEqual(try store.identity(ModelReference(name: "my-minilm")), before)
+        let pipeline = WeakToStrongPipeline(config: c, runsRoot: root.appendingPathComponent("runs"), dataDirectory: try DataDirectory.resolve(nil),
+                                            models: store, progress: ProgressDisplay(quiet: true))
+        let second = try pipeline.run()
+        XCTAssertEqual(second.cachedStages, [], "new weights: no stage may come from the old weights' cache")
+        XCTAssertEqual(try activationFiles(), 2 * filesBefore, "activations are recomputed, none reused")
+        XCTAssertEqual(second.runName, first.runName)
+    }
 }

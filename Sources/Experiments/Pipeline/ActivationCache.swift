@@ -32,15 +32,17 @@ public final class ActivationCache {
 
     /// Keyed by the untruncated model and the absolute layer: layer j of NAME@k equals layer j of NAME, so
     /// a truncated rung reuses the full model's activations (and the other way round).
-    func key(model: ModelReference, maxLength: Int, layer: Int, examples: ArraySlice<Example>) -> String {
+    /// The weights' content (`ModelStore.identity` of the untruncated model) stands for the model, so a repaired
+    /// or replaced checkpoint never reuses activations of the old one.
+    func key(modelIdentity: String, maxLength: Int, layer: Int, examples: ArraySlice<Example>) -> String {
         var h = ContentHash()
-        h.combine("activations-v3"); h.combine(model.name); h.combine(maxLength); h.combine(layer)
+        h.combine("activations-v4"); h.combine(modelIdentity); h.combine(maxLength); h.combine(layer)
         for e in examples { h.combine(e.text); h.combine(e.pairText ?? "\u{0}") }
         return h.hex
     }
 
-    func chunkURL(model: ModelReference, maxLength: Int, layer: Int, examples: ArraySlice<Example>) -> URL {
-        directory.appendingPathComponent(key(model: model, maxLength: maxLength, layer: layer, examples: examples) + ".w2sm")
+    func chunkURL(modelIdentity: String, maxLength: Int, layer: Int, examples: ArraySlice<Example>) -> URL {
+        directory.appendingPathComponent(key(modelIdentity: modelIdentity, maxLength: maxLength, layer: layer, examples: examples) + ".w2sm")
     }
 
     /// Activations [examples.count, hidden] for each requested layer (-1 = the last layer; 0 = embeddings).
@@ -52,12 +54,13 @@ public final class ActivationCache {
             throw ExperimentError.invalid("layers \(requested) do not all exist in \(model) (0…\(last), or -1 for the last)")
         }
         let layers = Set(requested.map(absolute)).sorted()
+        let identity = try models.identity(ModelReference(name: model.name))
         let chunks = stride(from: 0, to: examples.count, by: chunkSize).map { $0..<min($0 + chunkSize, examples.count) }
         // Per chunk, the layers found on disk (a truncated or corrupt file counts as missing).
         var found: [[Int: Tensor]] = chunks.map { range in
             var onDisk: [Int: Tensor] = [:]
             for layer in layers {
-                let url = chunkURL(model: model, maxLength: maxLength, layer: layer, examples: examples[range])
+                let url = chunkURL(modelIdentity: identity, maxLength: maxLength, layer: layer, examples: examples[range])
                 if FileManager.default.fileExists(atPath: url.path), let m = try? MatrixFile.read(url), m.rows == range.count {
                     onDisk[layer] = m
                 }
@@ -85,7 +88,7 @@ public final class ActivationCache {
                     guard tensor.data.allSatisfy(\.isFinite) else {
                         throw ExperimentError.invalid("\(model) produced non-finite activations; the weights may be corrupt (reinstall with `w2s models install`)")
                     }
-                    try MatrixFile.write(tensor, to: chunkURL(model: model, maxLength: maxLength, layer: layer, examples: examples[range]))
+                    try MatrixFile.write(tensor, to: chunkURL(modelIdentity: identity, maxLength: maxLength, layer: layer, examples: examples[range]))
                     found[c][layer] = tensor
                 }
                 done += range.count
