@@ -3,15 +3,6 @@ import Datasets
 import Foundation
 import Training
 
-public enum TrainingMode: String, Codable, Sendable, CaseIterable {
-    /// Frozen backbone, cached mean-pooled activations, linear head.
-    case head
-    /// Rank-r adapters on attention and MLP weights plus the head; backbone frozen.
-    case lora
-    /// Every weight trained.
-    case full
-}
-
 /// Everything that determines a weak-to-strong run's results; saved with the run.
 public struct ExperimentConfig: Codable, Hashable, Sendable {
     public var dataset: String
