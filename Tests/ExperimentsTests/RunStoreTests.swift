@@ -138,4 +138,33 @@ final class RunStoreTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: stale.path))
         XCTAssertTrue(FileManager.default.fileExists(atPath: fresh.path))
     }
+
+    /// One dataset that cannot run (its files are missing from --data-dir) is recorded as failed; the other runs,
+    /// its table is printed, and the command exits non-zero naming the failure.
+    func testOneFailingDatasetDoesNotStopTheOthers() throws {
+        let data = root.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let shared = try XCTUnwrap(ProcessInfo.processInfo.environment["W2S_DATA"].map(URL.init(fileURLWithPath:))
+            ?? [URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/datasets")]
+                .first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("sst2").path) })
+        try FileManager.default.createSymbolicLink(at: data.appendingPathComponent("sst2"), withDestinationURL: shared.appendingPathComponent("sst2"))
+        var arguments = small("ag_news,sst2", seed: 0)
+        arguments += ["--data-dir", data.path]
+        let result = try run(arguments)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.errors.contains("1 of 2 runs failed") && result.errors.contains("ag_news"), result.errors)
+        XCTAssertTrue(result.output.contains("| sst2 | student all-MiniLM-L6-v2@2 | xent"), result.output)
+        let runs = try RunStore(root: root).runs()
+        XCTAssertEqual(Dictionary(uniqueKeysWithValues: runs.map { ($0.dataset, $0.status) }), ["ag_news": .failed, "sst2": .finished])
+    }
+
+    /// File-system errors name the path and the cause instead of a raw error domain.
+    func testAFileWhereTheRunsFolderShouldBeIsAClearError() throws {
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let file = root.appendingPathComponent("not-a-folder")
+        try Data("x".utf8).write(to: file)
+        XCTAssertThrowsError(try RunStore(root: file.appendingPathComponent("runs"))) { error in
+            XCTAssertTrue("\(error)".contains("not-a-folder/runs") && "\(error)".contains("is a file, not a folder"), "\(error)")
+        }
+    }
 }

@@ -32,12 +32,18 @@ public enum AtomicFile {
         syncDirectory(directory)
     }
 
+    /// Creates a folder and its parents; errors name the folder and the cause (a file in the way, permissions, space).
     public static func createDirectory(_ url: URL) throws {
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            let code = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code
-            throw ExperimentError.system(url, "create the folder", errno: Int32(code ?? Int(EACCES)))
+        var missing: [URL] = []
+        var current = url.standardizedFileURL
+        var isDirectory: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: current.path, isDirectory: &isDirectory) {
+            missing.append(current)
+            current.deleteLastPathComponent()
+        }
+        guard isDirectory.boolValue else { throw ExperimentError.system(url, "create the folder", errno: ENOTDIR) }
+        for folder in missing.reversed() where mkdir(folder.path, 0o755) != 0 && errno != EEXIST {
+            throw ExperimentError.system(url, "create the folder", errno: errno)
         }
     }
 
