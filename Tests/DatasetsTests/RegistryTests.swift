@@ -18,7 +18,7 @@ final class RegistryTests: XCTestCase {
             checked += 1
             let pools = try DatasetRegistry.standard.pools(name, dataDirectory: directory)
             let splits = DatasetRegistry.split(dataset: name, pools: pools, sizes: sizes, seed: 1)
-            var seenIDs = Set<String>(), groupSplit: [String: String] = [:]
+            var seenIDs = Set<String>(), groupSplit: [String: Split] = [:]
             for (split, examples) in splits.all {
                 XCTAssertGreaterThanOrEqual(examples.count, 40, "\(name)/\(split) is too small")
                 let positives = examples.filter { $0.label == 1 }.count
