@@ -1,25 +1,5 @@
 import Foundation
 
-/// Reads published files strictly: UTF-8 checked, line numbers kept for errors.
-enum FileText {
-    static func read(_ url: URL) throws -> String {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw DatasetError.empty(file: url) }
-        guard let text = String(data: data, encoding: .utf8) else {
-            // Find the line of the first invalid byte for the error message.
-            var line = 1
-            var start = data.startIndex
-            for (i, byte) in data.enumerated() where byte == 0x0A {
-                if String(data: data[start..<data.index(data.startIndex, offsetBy: i)], encoding: .utf8) == nil { break }
-                line += 1
-                start = data.index(data.startIndex, offsetBy: i + 1)
-            }
-            throw DatasetError.notUTF8(file: url, line: line)
-        }
-        return text
-    }
-}
-
 /// RFC 4180 CSV (quoted fields with embedded commas, quotes and newlines) or plain TSV.
 enum DelimitedReader {
     /// Rows as field arrays, each with the line number where the row starts.
@@ -81,38 +61,5 @@ enum DelimitedReader {
             records.append((line, Dictionary(uniqueKeysWithValues: zip(header, fields))))
         }
         return (header, records)
-    }
-}
-
-/// One JSON object per line; blank lines skipped.
-enum JSONLinesReader {
-    static func objects(_ url: URL) throws -> [(line: Int, object: [String: Any])] {
-        let text = try FileText.read(url)
-        var result: [(Int, [String: Any])] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.isEmpty { continue }
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
-                throw DatasetError.malformed(file: url, line: index + 1, what: "not a JSON object")
-            }
-            result.append((index + 1, object))
-        }
-        return result
-    }
-
-    static func document(_ url: URL) throws -> Any {
-        let text = try FileText.read(url)
-        do { return try JSONSerialization.jsonObject(with: Data(text.utf8)) } catch {
-            throw DatasetError.malformed(file: url, line: 1, what: "not valid JSON")
-        }
-    }
-}
-
-/// Plain text, one item per line (TweetEval, PIQA/Social IQa label lists).
-enum LinesReader {
-    static func lines(_ url: URL) throws -> [String] {
-        var lines = try FileText.read(url).components(separatedBy: "\n")
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        return lines.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
     }
 }
