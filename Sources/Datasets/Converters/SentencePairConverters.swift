@@ -2,45 +2,48 @@ import Foundation
 
 /// Sentence-pair tasks: natural language inference and word sense.
 enum SentencePairConverters {
-    static let anli = DatasetDefinition(
-        name: "anli", summary: "Adversarial NLI, round 2 dev set",
-        conversion: "premise → text, hypothesis → pair; entailment (1) vs contradiction (0), neutral dropped; only R2 dev obtainable, every split carved from it, grouped by premise.",
-        files: ["ANLI_analysis_r2_dev.csv"], hasTrainSplit: false) { folder, name in
-        let url = Convert.file(folder, "ANLI_analysis_r2_dev.csv")
-        let (header, rows) = try DelimitedReader.records(url, separator: ",")
-        var examples: [Example] = []
-        for (line, r) in rows {
-            let gold = try Convert.column(r, "gold_label", url, header: header)
-            let label: Int
-            switch gold {
-            case "e": label = 1
-            case "c": label = 0
-            case "n": continue
-            default: throw DatasetError.badLabel(file: url, line: line, value: gold, allowed: "e/n/c")
-            }
-            let premise = try Convert.column(r, "context", url, header: header)
-            examples.append(Example(dataset: name, groupID: premise, text: premise,
-                                    pairText: try Convert.column(r, "statement", url, header: header), label: label))
-        }
-        return ConvertedDataset(train: nil, evaluation: examples)
-    }
-
-    static let wic = DatasetDefinition(
-        name: "wic", summary: "Word-in-Context (SuperGLUE)",
-        conversion: "\"word: sentence1\" → text, sentence2 → pair; same sense (1) / different (0); train.jsonl is the training pool, val.jsonl the test pool.",
-        files: ["train.jsonl", "val.jsonl"], hasTrainSplit: true) { folder, name in
-        func load(_ file: String) throws -> [Example] {
-            let url = Convert.file(folder, file)
-            return try JSONLinesReader.objects(url).map { line, o in
-                guard let label = o["label"] as? Bool else {
-                    throw DatasetError.badLabel(file: url, line: line, value: "\(o["label"] ?? "none")", allowed: "true/false")
+    /// Registered in this order (`DatasetRegistry.standard`): defining a dataset here is the whole of adding it.
+    static let all: [DatasetDefinition] = [
+        DatasetDefinition(
+            name: "anli", summary: "Adversarial NLI, round 2 dev set",
+            conversion: "premise → text, hypothesis → pair; entailment (1) vs contradiction (0), neutral dropped; only R2 dev obtainable, every split carved from it, grouped by premise.",
+            files: ["ANLI_analysis_r2_dev.csv"], hasTrainSplit: false) { folder, name in
+            let url = Convert.file(folder, "ANLI_analysis_r2_dev.csv")
+            let (header, rows) = try DelimitedReader.records(url, separator: ",")
+            var examples: [Example] = []
+            for (line, r) in rows {
+                let gold = try Convert.column(r, "gold_label", url, header: header)
+                let label: Int
+                switch gold {
+                case "e": label = 1
+                case "c": label = 0
+                case "n": continue
+                default: throw DatasetError.badLabel(file: url, line: line, value: gold, allowed: "e/n/c")
                 }
-                let word = try Convert.string(o, "word", url, line)
-                let s1 = try Convert.string(o, "sentence1", url, line), s2 = try Convert.string(o, "sentence2", url, line)
-                return Example(dataset: name, groupID: "\(file)#\(o["idx"] ?? line)", text: word + ": " + s1, pairText: s2,
-                               label: label ? 1 : 0)
+                let premise = try Convert.column(r, "context", url, header: header)
+                examples.append(Example(dataset: name, groupID: premise, text: premise,
+                                        pairText: try Convert.column(r, "statement", url, header: header), label: label))
             }
-        }
-        return ConvertedDataset(train: try load("train.jsonl"), evaluation: try load("val.jsonl"))
-    }
+            return ConvertedDataset(train: nil, evaluation: examples)
+        },
+
+        DatasetDefinition(
+            name: "wic", summary: "Word-in-Context (SuperGLUE)",
+            conversion: "\"word: sentence1\" → text, sentence2 → pair; same sense (1) / different (0); train.jsonl is the training pool, val.jsonl the test pool.",
+            files: ["train.jsonl", "val.jsonl"], hasTrainSplit: true) { folder, name in
+            func load(_ file: String) throws -> [Example] {
+                let url = Convert.file(folder, file)
+                return try JSONLinesReader.objects(url).map { line, o in
+                    guard let label = o["label"] as? Bool else {
+                        throw DatasetError.badLabel(file: url, line: line, value: "\(o["label"] ?? "none")", allowed: "true/false")
+                    }
+                    let word = try Convert.string(o, "word", url, line)
+                    let s1 = try Convert.string(o, "sentence1", url, line), s2 = try Convert.string(o, "sentence2", url, line)
+                    return Example(dataset: name, groupID: "\(file)#\(o["idx"] ?? line)", text: word + ": " + s1, pairText: s2,
+                                   label: label ? 1 : 0)
+                }
+            }
+            return ConvertedDataset(train: try load("train.jsonl"), evaluation: try load("val.jsonl"))
+        },
+    ]
 }
