@@ -3,8 +3,17 @@ import Foundation
 /// Reads published files strictly: UTF-8 checked, line numbers kept for errors.
 enum FileText {
     static func read(_ url: URL) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw DatasetError.unreadable(file: url, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw DatasetError.isDirectory(file: url) }
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw DatasetError.empty(file: url) }
+        do { data = try Data(contentsOf: url) } catch {
+            throw DatasetError.unreadable(file: url, reason: error.localizedDescription)
+        }
+        // Classic Mac files end lines with CR alone: every reader would see one line.
+        if data.contains(0x0D) && !data.contains(0x0A) { throw DatasetError.carriageReturnLineEndings(file: url) }
         guard let text = String(data: data, encoding: .utf8) else {
             // Find the line of the first invalid byte for the error message.
             var line = 1
