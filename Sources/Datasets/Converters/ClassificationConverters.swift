@@ -2,6 +2,11 @@ import Foundation
 
 /// Natively single-sentence tasks: sentiment, acceptability, topic.
 enum ClassificationConverters {
+    /// TweetEval: 0 negative, 1 neutral, 2 positive.
+    static let sentiment = LabelCodes(positive: "2", negative: "0", dropped: ["1"])
+    /// AG News: 1 World, 2 Sports, 3 Business, 4 Sci/Tech.
+    static let topic = LabelCodes(positive: "4", negative: "3", dropped: ["1", "2"])
+
     /// Registered in this order (`DatasetRegistry.standard`): defining a dataset here is the whole of adding it.
     static let all: [DatasetDefinition] = [
         DatasetDefinition(
@@ -9,13 +14,10 @@ enum ClassificationConverters {
             conversion: "sentence → label (1 positive, 0 negative); train.tsv is the training pool, dev.tsv the test pool (test.tsv is unlabelled).",
             files: ["train.tsv", "dev.tsv"], hasTrainSplit: true) { folder, name in
             func load(_ file: String) throws -> [Example] {
-                let url = Convert.file(folder, file)
-                let (header, rows) = try DelimitedReader.records(url, separator: "\t", quoted: false)
-                return try rows.map { line, r in
-                    let text = try Convert.column(r, "sentence", url, header: header).trimmingCharacters(in: .whitespaces)
-                    let label = try Convert.column(r, "label", url, header: header)
-                    guard label == "0" || label == "1" else { throw DatasetError.badLabel(file: url, line: line, value: label, allowed: "0/1") }
-                    return Example(dataset: name, groupID: text, text: text, pairText: nil, label: Int(label)!)
+                try DelimitedReader.table(Convert.file(folder, file), separator: "\t", quoted: false).compactMap { r in
+                    let text = try r["sentence"].trimmingCharacters(in: .whitespaces)
+                    guard let label = try LabelCodes.zeroOne.label(try r["label"], r.file, line: r.line) else { return nil }
+                    return Example(dataset: name, groupID: text, text: text, pairText: nil, label: label)
                 }
             }
             return ConvertedDataset(train: try load("train.tsv"), evaluation: try load("dev.tsv"))
@@ -27,12 +29,11 @@ enum ClassificationConverters {
             files: ["raw/in_domain_train.tsv", "raw/in_domain_dev.tsv", "raw/out_of_domain_dev.tsv"], hasTrainSplit: true) { folder, name in
             func load(_ file: String) throws -> [Example] {
                 let url = Convert.file(folder, file)
-                return try DelimitedReader.rows(url, separator: "\t", quoted: false).map { line, f in
-                    guard f.count >= 4, f[1] == "0" || f[1] == "1" else {
-                        throw DatasetError.malformed(file: url, line: line, what: "expected source, label (0/1), mark, sentence")
-                    }
+                return try DelimitedReader.rows(url, separator: "\t", quoted: false).compactMap { line, f in
+                    guard f.count >= 4 else { throw DatasetError.malformed(file: url, line: line, what: "expected source, label (0/1), mark, sentence") }
+                    guard let label = try LabelCodes.zeroOne.label(f[1], url, line: line) else { return nil }
                     let text = f[3].trimmingCharacters(in: .whitespaces)
-                    return Example(dataset: name, groupID: text, text: text, pairText: nil, label: Int(f[1])!)
+                    return Example(dataset: name, groupID: text, text: text, pairText: nil, label: label)
                 }
             }
             return ConvertedDataset(train: try load("raw/in_domain_train.tsv"),
@@ -45,19 +46,11 @@ enum ClassificationConverters {
             files: ["val_text.txt", "val_labels.txt", "test_text.txt", "test_labels.txt"], hasTrainSplit: false) { folder, name in
             var examples: [Example] = []
             for part in ["val", "test"] {
-                let textURL = Convert.file(folder, "\(part)_text.txt"), labelURL = Convert.file(folder, "\(part)_labels.txt")
-                let texts = try LinesReader.lines(textURL), labels = try LinesReader.lines(labelURL)
-                guard texts.count == labels.count else {
-                    throw DatasetError.malformed(file: labelURL, line: min(texts.count, labels.count) + 1,
-                                                 what: "\(labels.count) labels for \(texts.count) texts")
-                }
-                for (i, (text, label)) in zip(texts, labels).enumerated() {
-                    switch label.trimmingCharacters(in: .whitespaces) {
-                    case "0": examples.append(Example(dataset: name, groupID: text, text: text.trimmingCharacters(in: .whitespaces), pairText: nil, label: 0))
-                    case "2": examples.append(Example(dataset: name, groupID: text, text: text.trimmingCharacters(in: .whitespaces), pairText: nil, label: 1))
-                    case "1": continue
-                    default: throw DatasetError.badLabel(file: labelURL, line: i + 1, value: label, allowed: "0/1/2")
-                    }
+                let labelURL = Convert.file(folder, "\(part)_labels.txt")
+                let texts = try LinesReader.lines(Convert.file(folder, "\(part)_text.txt"))
+                for (text, code, line) in try Convert.withLabels(texts, labels: labelURL) {
+                    guard let label = try sentiment.label(code, labelURL, line: line) else { continue }
+                    examples.append(Example(dataset: name, groupID: text, text: text.trimmingCharacters(in: .whitespaces), pairText: nil, label: label))
                 }
             }
             return ConvertedDataset(train: nil, evaluation: examples)
@@ -71,13 +64,7 @@ enum ClassificationConverters {
             var examples: [Example] = []
             for (line, f) in try DelimitedReader.rows(url, separator: ",") {
                 guard f.count == 3 else { throw DatasetError.malformed(file: url, line: line, what: "expected class, title, description") }
-                let label: Int
-                switch f[0] {
-                case "3": label = 0
-                case "4": label = 1
-                case "1", "2": continue
-                default: throw DatasetError.badLabel(file: url, line: line, value: f[0], allowed: "1–4")
-                }
+                guard let label = try topic.label(f[0], url, line: line) else { continue }
                 // The CSV escapes newlines as backslashes and dollar signs as " #36;".
                 let description = f[2].replacingOccurrences(of: "\\", with: " ").replacingOccurrences(of: " #36;", with: " $")
                 let text = f[1] + ". " + description

@@ -27,8 +27,22 @@ enum Convert {
         return value
     }
 
-    static func column(_ record: [String: String], _ key: String, _ url: URL, header: [String]) throws -> String {
-        guard let value = record[key] else { throw DatasetError.missingColumn(file: url, column: key, available: header) }
-        return value
+    /// The items of one file paired with the lines of a parallel label file (`labelLine` counts from 1);
+    /// differing counts are an error at the first line without a partner.
+    static func withLabels<Item>(_ items: [Item], labels labelsURL: URL) throws -> [(item: Item, label: String, labelLine: Int)] {
+        let labels = try LinesReader.lines(labelsURL)
+        guard items.count == labels.count else {
+            throw DatasetError.malformed(file: labelsURL, line: min(items.count, labels.count) + 1,
+                                         what: "\(labels.count) labels for \(items.count) items")
+        }
+        return zip(items, labels).enumerated().map { ($1.0, $1.1, $0 + 1) }
+    }
+
+    /// The index of the correct answer, written as an integer within `range`.
+    static func answerIndex(_ raw: String, in range: ClosedRange<Int>, _ url: URL, line: Int) throws -> Int {
+        guard let index = Int(raw.trimmingCharacters(in: .whitespaces)), range.contains(index) else {
+            throw DatasetError.badLabel(file: url, line: line, value: raw, allowed: "\(range.lowerBound)–\(range.upperBound)")
+        }
+        return index
     }
 }

@@ -33,19 +33,13 @@ enum MultipleChoiceConverters {
             conversion: "context + question → text, candidate → pair; correct (1) vs one random wrong answer (0); only valid.csv obtainable, every split carved from it.",
             files: ["valid.csv"], hasTrainSplit: false) { folder, name in
             let url = Convert.file(folder, "valid.csv")
-            let (header, rows) = try DelimitedReader.records(url, separator: ",")
-            var examples: [Example] = []
-            for (line, r) in rows {
-                let context = try Convert.column(r, "context", url, header: header), question = try Convert.column(r, "question", url, header: header)
-                let label = try Convert.column(r, "label", url, header: header)
-                guard let correct = Int(label), (0...3).contains(correct) else {
-                    throw DatasetError.badLabel(file: url, line: line, value: label, allowed: "0–3")
-                }
-                let candidates = try (0...3).map { try Convert.column(r, "answer\($0)", url, header: header) }
-                examples += Convert.multipleChoice(dataset: name, groupID: r["id"] ?? "\(line)",
-                                                   text: context + "\nQuestion: " + question, candidates: candidates, correct: correct)
-            }
-            return ConvertedDataset(train: nil, evaluation: examples)
+            return ConvertedDataset(train: nil, evaluation: try DelimitedReader.table(url, separator: ",").flatMap { r in
+                let context = try r["context"], question = try r["question"]
+                let correct = try Convert.answerIndex(try r["label"], in: 0...3, url, line: r.line)
+                let candidates = try (0...3).map { try r["answer\($0)"] }
+                return Convert.multipleChoice(dataset: name, groupID: r.values["id"] ?? "\(r.line)",
+                                              text: context + "\nQuestion: " + question, candidates: candidates, correct: correct)
+            })
         },
 
         DatasetDefinition(
@@ -53,15 +47,9 @@ enum MultipleChoiceConverters {
             conversion: "goal → text, solution → pair; correct (1) vs the other solution (0); only the validation split obtainable, every split carved from it.",
             files: ["valid.jsonl", "valid-labels.lst"], hasTrainSplit: false) { folder, name in
             let url = Convert.file(folder, "valid.jsonl"), labelsURL = Convert.file(folder, "valid-labels.lst")
-            let objects = try JSONLinesReader.objects(url), labels = try LinesReader.lines(labelsURL)
-            guard objects.count == labels.count else {
-                throw DatasetError.malformed(file: labelsURL, line: labels.count, what: "\(labels.count) labels for \(objects.count) questions")
-            }
             var examples: [Example] = []
-            for ((line, o), label) in zip(objects, labels) {
-                guard let correct = Int(label.trimmingCharacters(in: .whitespaces)), correct == 0 || correct == 1 else {
-                    throw DatasetError.badLabel(file: labelsURL, line: line, value: label, allowed: "0/1")
-                }
+            for ((line, o), label, labelLine) in try Convert.withLabels(try JSONLinesReader.objects(url), labels: labelsURL) {
+                let correct = try Convert.answerIndex(label, in: 0...1, labelsURL, line: labelLine)
                 let goal = try Convert.string(o, "goal", url, line)
                 examples += Convert.multipleChoice(dataset: name, groupID: "\(line)|" + goal, text: goal,
                                                    candidates: [try Convert.string(o, "sol1", url, line), try Convert.string(o, "sol2", url, line)],
@@ -75,15 +63,9 @@ enum MultipleChoiceConverters {
             conversion: "context + question → text, answer → pair; correct (1) vs one random wrong answer (0); only dev obtainable, every split carved from it.",
             files: ["dev.jsonl", "dev-labels.lst"], hasTrainSplit: false) { folder, name in
             let url = Convert.file(folder, "dev.jsonl"), labelsURL = Convert.file(folder, "dev-labels.lst")
-            let objects = try JSONLinesReader.objects(url), labels = try LinesReader.lines(labelsURL)
-            guard objects.count == labels.count else {
-                throw DatasetError.malformed(file: labelsURL, line: labels.count, what: "\(labels.count) labels for \(objects.count) questions")
-            }
             var examples: [Example] = []
-            for ((line, o), label) in zip(objects, labels) {
-                guard let oneBased = Int(label.trimmingCharacters(in: .whitespaces)), (1...3).contains(oneBased) else {
-                    throw DatasetError.badLabel(file: labelsURL, line: line, value: label, allowed: "1/2/3")
-                }
+            for ((line, o), label, labelLine) in try Convert.withLabels(try JSONLinesReader.objects(url), labels: labelsURL) {
+                let oneBased = try Convert.answerIndex(label, in: 1...3, labelsURL, line: labelLine)
                 let context = try Convert.string(o, "context", url, line), question = try Convert.string(o, "question", url, line)
                 let candidates = try ["answerA", "answerB", "answerC"].map { try Convert.string(o, $0, url, line) }
                 examples += Convert.multipleChoice(dataset: name, groupID: "\(line)|" + question, text: context + "\nQuestion: " + question,

@@ -2,6 +2,9 @@ import Foundation
 
 /// Sentence-pair tasks: natural language inference and word sense.
 enum SentencePairConverters {
+    /// NLI gold labels: entailment, contradiction; neutral dropped.
+    static let inference = LabelCodes(positive: "e", negative: "c", dropped: ["n"])
+
     /// Registered in this order (`DatasetRegistry.standard`): defining a dataset here is the whole of adding it.
     static let all: [DatasetDefinition] = [
         DatasetDefinition(
@@ -9,22 +12,11 @@ enum SentencePairConverters {
             conversion: "premise → text, hypothesis → pair; entailment (1) vs contradiction (0), neutral dropped; only R2 dev obtainable, every split carved from it, grouped by premise.",
             files: ["ANLI_analysis_r2_dev.csv"], hasTrainSplit: false) { folder, name in
             let url = Convert.file(folder, "ANLI_analysis_r2_dev.csv")
-            let (header, rows) = try DelimitedReader.records(url, separator: ",")
-            var examples: [Example] = []
-            for (line, r) in rows {
-                let gold = try Convert.column(r, "gold_label", url, header: header)
-                let label: Int
-                switch gold {
-                case "e": label = 1
-                case "c": label = 0
-                case "n": continue
-                default: throw DatasetError.badLabel(file: url, line: line, value: gold, allowed: "e/n/c")
-                }
-                let premise = try Convert.column(r, "context", url, header: header)
-                examples.append(Example(dataset: name, groupID: premise, text: premise,
-                                        pairText: try Convert.column(r, "statement", url, header: header), label: label))
-            }
-            return ConvertedDataset(train: nil, evaluation: examples)
+            return ConvertedDataset(train: nil, evaluation: try DelimitedReader.table(url, separator: ",").compactMap { r in
+                guard let label = try inference.label(try r["gold_label"], url, line: r.line) else { return nil }
+                let premise = try r["context"]
+                return Example(dataset: name, groupID: premise, text: premise, pairText: try r["statement"], label: label)
+            })
         },
 
         DatasetDefinition(

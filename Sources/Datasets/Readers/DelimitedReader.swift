@@ -86,3 +86,11 @@ enum DelimitedReader {
         return (header, records)
     }
 }
+
+extension DelimitedReader {
+    /// Rows of a file with a header, each able to name its file and line in errors.
+    static func table(_ url: URL, separator: Character, quoted: Bool = true) throws -> [TableRow] {
+        let (header, rows) = try records(url, separator: separator, quoted: quoted)
+        return rows.map { TableRow(file: url, line: $0.line, header: header, values: $0.values) }
+    }
+}
