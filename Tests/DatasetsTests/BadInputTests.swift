@@ -164,6 +164,18 @@ final class BadInputTests: XCTestCase {
         assertError(directory.appendingPathComponent("absent.csv"), contains: ["absent.csv", "no such file"])
     }
 
+    /// Split sizes come from the command line: absurd ones give empty or capped splits, never a crash or overflow.
+    func testAbsurdSplitSizes() throws {
+        let lines = (0..<40).map { "{\"text\": \"t\($0)\", \"label\": \($0 % 2)}" }
+        let source = try UserDataSource(file: try write("pool.jsonl", lines.joined(separator: "\n")))
+        let huge = try source.splits(sizes: SplitSizes(weakTrain: .max, strongTrain: .max, validation: .max, test: .max), seed: 1)
+        XCTAssertLessThanOrEqual(huge.all.map(\.examples.count).reduce(0, +), 40)
+        let negative = try source.splits(sizes: SplitSizes(weakTrain: -4, strongTrain: 10, validation: .min, test: 10), seed: 1)
+        XCTAssertEqual(negative.weakTrain.count, 0)
+        XCTAssertEqual(negative.validation.count, 0)
+        XCTAssertEqual(negative.test.count, 10)
+    }
+
     func testMissingDatasetFolderNamesFiles() throws {
         XCTAssertThrowsError(try DatasetRegistry.standard.load("sciq", dataDirectory: directory, seed: 0)) { error in
             XCTAssertTrue("\(error)".contains("valid.json"), "\(error)")
