@@ -2,15 +2,12 @@ import Foundation
 
 /// Every benchmark the toolkit can read, by name.
 public final class DatasetRegistry: Sendable {
-    public static let standard = DatasetRegistry(definitions: [
-        ClassificationConverters.sst2, ClassificationConverters.cola, ClassificationConverters.twitterSentiment,
-        ClassificationConverters.agNews,
-        ReadingComprehensionConverters.boolq, ReadingComprehensionConverters.multirc, ReadingComprehensionConverters.mcTaco,
-        MultipleChoiceConverters.sciq, MultipleChoiceConverters.cosmosQA, MultipleChoiceConverters.piqa,
-        MultipleChoiceConverters.socialIQa, MultipleChoiceConverters.dream, MultipleChoiceConverters.quail,
-        SentencePairConverters.anli, SentencePairConverters.wic,
-        EthicsConverters.commonsense, EthicsConverters.justice, EthicsConverters.deontology, EthicsConverters.virtue,
-    ])
+    /// Every converter family's datasets, family by family in this order (`w2s datasets list` order). A dataset
+    /// is registered by defining it in its family's `all`, next to its converter; a new family (a new file in
+    /// Converters/) is added here once.
+    public static let standard = DatasetRegistry(definitions:
+        ClassificationConverters.all + ReadingComprehensionConverters.all + MultipleChoiceConverters.all
+            + SentencePairConverters.all + EthicsConverters.all)
 
     public let definitions: [DatasetDefinition]
 
@@ -49,7 +46,7 @@ public final class DatasetRegistry: Sendable {
     /// validation come from it and test from the evaluation split; without, all four are carved from
     /// the evaluation pool, grouped by source question.
     public func load(_ name: String, dataDirectory: URL, sizes: SplitSizes = .cpuDefault, seed: UInt64) throws -> DatasetSplits {
-        try Self.split(dataset: name, pools: try pools(name, dataDirectory: dataDirectory), sizes: sizes, seed: seed)
+        Self.split(dataset: name, pools: try pools(name, dataDirectory: dataDirectory), sizes: sizes, seed: seed)
     }
 
     public static func split(dataset: String, pools: ConvertedDataset, sizes: SplitSizes, seed: UInt64) -> DatasetSplits {
@@ -71,34 +68,5 @@ public final class DatasetRegistry: Sendable {
         return DatasetSplits(dataset: dataset, seed: seed, weakTrain: parts[Split.weakTrain.rawValue] ?? [],
                              strongTrain: parts[Split.strongTrain.rawValue] ?? [], validation: parts[Split.validation.rawValue] ?? [],
                              test: parts[Split.test.rawValue] ?? [])
-    }
-}
-
-/// Where the raw datasets are: --data-dir, else a `shared/datasets` found from the working directory
-/// upwards (or beside it, as `../shared/datasets`), else $W2S_DATA.
-public enum DataDirectory {
-    public static func resolve(_ explicit: String?) throws -> URL {
-        let fm = FileManager.default
-        if let explicit {
-            let url = URL(fileURLWithPath: explicit)
-            guard fm.fileExists(atPath: url.path) else { throw DatasetError.noDataDirectory(tried: [url.path]) }
-            return url
-        }
-        var tried: [String] = []
-        var directory = URL(fileURLWithPath: fm.currentDirectoryPath)
-        for _ in 0..<6 {
-            for candidate in [directory.appendingPathComponent("shared/datasets"),
-                              directory.appendingPathComponent("../shared/datasets").standardized] {
-                tried.append(candidate.path)
-                if fm.fileExists(atPath: candidate.appendingPathComponent("INDEX.md").path)
-                    || fm.fileExists(atPath: candidate.appendingPathComponent("sst2").path) { return candidate }
-            }
-            directory = directory.deletingLastPathComponent()
-        }
-        if let env = ProcessInfo.processInfo.environment["W2S_DATA"], fm.fileExists(atPath: env) {
-            return URL(fileURLWithPath: env)
-        }
-        tried.append("$W2S_DATA")
-        throw DatasetError.noDataDirectory(tried: Array(tried.prefix(3)) + ["$W2S_DATA"])
     }
 }

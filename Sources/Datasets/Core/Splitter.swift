@@ -20,17 +20,19 @@ enum Splitter {
         let positives = byGroup.values.joined().filter { $0.label == 1 }.count
         let negatives = byGroup.values.joined().count - positives
         let capacity = 2 * min(positives, negatives)
-        let wanted = requests.reduce(0) { $0 + $1.size }
-        let scale = wanted > capacity ? Double(capacity) / Double(wanted) * 0.98 : 1
+        // Sizes come from the command line: a negative one is 0, and sums and products stay in Double so that
+        // absurd ones neither overflow nor convert out of Int's range (the result is capped at the pool).
+        let wanted = requests.reduce(0.0) { $0 + Double(max(0, $1.size)) }
+        let scale = wanted > Double(capacity) ? Double(capacity) / wanted * 0.98 : 1
 
         var result: [String: [Example]] = [:]
         var cursor = 0
         for request in requests {
-            let size = Int(Double(request.size) * scale) / 2 * 2
+            let size = Int(min(Double(max(0, request.size)) * scale, Double(capacity))) / 2 * 2
             var chosen: [Example] = []
             var pos = 0, neg = 0
             while cursor < groups.count && (pos < size / 2 || neg < size / 2) {
-                for e in byGroup[groups[cursor]]! {
+                for e in byGroup[groups[cursor], default: []] {
                     chosen.append(e)
                     if e.label == 1 { pos += 1 } else { neg += 1 }
                 }
