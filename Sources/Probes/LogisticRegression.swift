@@ -65,14 +65,8 @@ public struct LogisticRegression: Sendable {
             for j in 0..<d { gradient[j] += 2 * penalty * theta[j] }
             if gradient.map(abs).max()! < 1e-10 { break }
             // H = Xᵀ S X / n + 2λ I_w (a tiny ridge keeps the bias block invertible when λ = 0).
-            design.withUnsafeBufferPointer { px in
-                weighted.withUnsafeBufferPointer { pw in
-                    hessian.withUnsafeMutableBufferPointer { ph in
-                        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(p), Int32(p), Int32(n), 1,
-                                    px.baseAddress!, Int32(p), pw.baseAddress!, Int32(p), 0, ph.baseAddress!, Int32(p))
-                    }
-                }
-            }
+            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(p), Int32(p), Int32(n), 1,
+                        design, Int32(p), weighted, Int32(p), 0, &hessian, Int32(p))
             for j in 0..<p { hessian[j * p + j] += (j < d ? 2 * penalty : 0) + 1e-12 }
             guard let step = Self.choleskySolve(hessian, gradient, size: p) else {
                 throw ProbeError.invalid("logistic regression: the Hessian is singular; use a penalty > 0")
@@ -118,14 +112,7 @@ public struct LogisticRegression: Sendable {
     }
 
     static func multiply(_ a: [Double], rows: Int, columns: Int, by x: [Double], into y: inout [Double]) {
-        a.withUnsafeBufferPointer { pa in
-            x.withUnsafeBufferPointer { px in
-                y.withUnsafeMutableBufferPointer { py in
-                    cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(rows), Int32(columns), 1, pa.baseAddress!, Int32(columns),
-                                px.baseAddress!, 1, 0, py.baseAddress!, 1)
-                }
-            }
-        }
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(rows), Int32(columns), 1, a, Int32(columns), x, 1, 0, &y, 1)
     }
 
     /// Solves A x = b for symmetric positive definite A (LAPACK dposv, Cholesky); nil when A is not positive definite.

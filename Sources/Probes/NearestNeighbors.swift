@@ -32,28 +32,21 @@ public struct NearestNeighbors: Sendable {
     public func neighbors(of queries: Tensor, k requested: Int, excludingSelf: Bool = false) -> [[Int]] {
         precondition(queries.columns == references.columns, "query and reference widths differ")
         precondition(!excludingSelf || queries.rows == references.rows, "excludingSelf needs queries == references")
-        let n = references.rows, d = references.columns
+        let n = references.rows
         let k = min(requested, n - (excludingSelf ? 1 : 0))
         guard k > 0 else { return Array(repeating: [], count: queries.rows) }
         let q = Self.normalizedRows(queries)
         var result = [[Int]](repeating: [], count: queries.rows)
         let block = 256
-        var similarities = [Float](repeating: 0, count: block * n)
+        var similarities = Tensor(zeros: [block, n])
         var start = 0
         while start < q.rows {
             let m = min(block, q.rows - start)
-            q.data.withUnsafeBufferPointer { pq in
-                references.data.withUnsafeBufferPointer { pr in
-                    similarities.withUnsafeMutableBufferPointer { ps in
-                        BLAS.gemm(transposeB: true, m: m, n: n, k: d, a: pq.baseAddress! + start * d, lda: d,
-                                  b: pr.baseAddress!, ldb: d, beta: 0, c: ps.baseAddress!, ldc: n)
-                    }
-                }
-            }
+            BLAS.gemm(q[rows: start..<(start + m)], references, transposeB: true, into: &similarities, rows: 0..<m)
             let blockStart = start
             result.withUnsafeMutableBufferPointer { pr in
                 let out = UncheckedSendable(pr)
-                similarities.withUnsafeBufferPointer { ps in
+                similarities.data.withUnsafeBufferPointer { ps in
                     let sims = UncheckedSendable(ps)
                     Parallel.forEachChunk(m, minimumPerChunk: 16) { range in
                         var bestIndex = [Int](repeating: 0, count: k)

@@ -19,23 +19,49 @@ public enum BLAS {
                     beta, c, Int32(ldc))
     }
 
-    /// Matrix product of two tensors viewed as matrices (`rows × columns`), allocating the result.
-    public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+    /// C = alpha · op(A) · op(B) + beta · C on matrix views: shapes and row strides come from the views,
+    /// e.g. `gemm(q[rows: tokens, columns: head], k[rows: tokens, columns: head], transposeB: true, into: scores)`.
+    /// `c` is a window lent for a parallel region (see `Tensor.sharing`).
+    @inlinable
+    public static func gemm(_ a: some MatrixView, _ b: some MatrixView, transposeA: Bool = false,
+                            transposeB: Bool = false, alpha: Float = 1, beta: Float = 0, into c: SharedMatrix) {
+        let la = a.layout, lb = b.layout, lc = c.layout
+        let m = transposeA ? la.columns : la.rows, k = transposeA ? la.rows : la.columns
+        let n = transposeB ? lb.rows : lb.columns
+        precondition((transposeB ? lb.columns : lb.rows) == k && lc.rows == m && lc.columns == n,
+                     "gemm shapes differ: op(\(la)) · op(\(lb)) into \(lc)")
+        a.withUnsafeMatrixPointer { pa in
+            b.withUnsafeMatrixPointer { pb in
+                gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                     alpha: alpha, a: pa, lda: la.stride, b: pb, ldb: lb.stride,
+                     beta: beta, c: c.pointer, ldc: lc.stride)
+            }
+        }
+    }
+
+    /// The same into a tensor, or the window `rows × columns` of it viewed as a matrix (all when nil).
+    /// Reading `a` and `b` takes a reference to their storage, and `c` is written in place: no copies,
+    /// unless `c` shares storage with `a` or `b` (then copy-on-write gives `c` fresh storage first).
+    @inlinable
+    public static func gemm(_ a: some MatrixView, _ b: some MatrixView, transposeA: Bool = false,
+                            transposeB: Bool = false, alpha: Float = 1, beta: Float = 0,
+                            into c: inout Tensor, rows: Range<Int>? = nil, columns: Range<Int>? = nil) {
+        c.withSharedMatrix { whole in
+            gemm(a, b, transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: beta,
+                 into: whole[rows: rows, columns: columns])
+        }
+    }
+
+    /// alpha · op(A) · op(B) of two tensors viewed as matrices (`rows × columns`), allocating the result.
+    public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false,
+                              alpha: Float = 1) -> Tensor {
         let m = transposeA ? a.columns : a.rows
         let k = transposeA ? a.rows : a.columns
         let kb = transposeB ? b.columns : b.rows
         let n = transposeB ? b.rows : b.columns
         precondition(k == kb, "matmul inner dimensions differ: \(a.shape) · \(b.shape)")
         var c = Tensor(zeros: [m, n])
-        a.data.withUnsafeBufferPointer { pa in
-            b.data.withUnsafeBufferPointer { pb in
-                c.data.withUnsafeMutableBufferPointer { pc in
-                    gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                         a: pa.baseAddress!, lda: a.columns, b: pb.baseAddress!, ldb: b.columns,
-                         c: pc.baseAddress!, ldc: n)
-                }
-            }
-        }
+        gemm(a, b, transposeA: transposeA, transposeB: transposeB, alpha: alpha, into: &c)
         return c
     }
 

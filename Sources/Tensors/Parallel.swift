@@ -16,17 +16,7 @@ public enum Parallel {
     /// Work below `minimumPerChunk` items stays on the calling thread.
     public static func forEachChunk(_ count: Int, minimumPerChunk: Int = 1,
                                     _ body: (Range<Int>) -> Void) {
-        guard count > 0 else { return }
-        let chunks = max(1, min(workers, count / max(1, minimumPerChunk)))
-        if chunks == 1 { body(0..<count); return }
-        // The chunks write disjoint memory by construction; the box only tells the compiler so.
-        withoutActuallyEscaping(body) { escaping in
-            let box = UncheckedSendable(escaping)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = count * c / chunks, hi = count * (c + 1) / chunks
-                if lo < hi { box.value(lo..<hi) }
-            }
-        }
+        forEachIndexedChunk(count, minimumPerChunk: minimumPerChunk) { _, range in body(range) }
     }
 
     /// Like `forEachChunk`, but also passes the chunk's index (< `chunkCount(count:)`) so workers can own
@@ -36,6 +26,7 @@ public enum Parallel {
         let chunks = chunkCount(count, minimumPerChunk: minimumPerChunk)
         guard chunks > 0 else { return }
         if chunks == 1 { body(0, 0..<count); return }
+        // The chunks write disjoint memory by construction; the box only tells the compiler so.
         withoutActuallyEscaping(body) { escaping in
             let box = UncheckedSendable(escaping)
             DispatchQueue.concurrentPerform(iterations: chunks) { c in

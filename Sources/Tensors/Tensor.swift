@@ -1,6 +1,7 @@
 /// A dense, row-major Float32 array with a shape. Value semantics (copy-on-write through `[Float]`).
 ///
-/// Deliberately small: layers work on raw buffers through `withUnsafe…` so hot loops never allocate.
+/// Deliberately small: GEMMs read tensors through matrix views (`MatrixView.swift`), and hot loops work on raw
+/// buffers through `withUnsafe…` so they never allocate.
 public struct Tensor: Sendable, Equatable {
     public private(set) var shape: [Int]
     public var data: [Float]
@@ -18,6 +19,17 @@ public struct Tensor: Sendable, Equatable {
 
     public init(repeating value: Float, shape: [Int]) {
         self.init(shape: shape, data: [Float](repeating: value, count: shape.reduce(1, *)))
+    }
+
+    /// `rows` copies of `row`'s values, one per row: [rows, row.count] (a bias broadcast over the batch).
+    public init(broadcasting row: Tensor, rows: Int) {
+        let n = row.count
+        self.init(shape: [rows, n], data: [Float](unsafeUninitializedCapacity: rows * n) { buffer, initialized in
+            row.data.withUnsafeBufferPointer { source in
+                for r in 0..<(n == 0 ? 0 : rows) { (buffer.baseAddress! + r * n).initialize(from: source.baseAddress!, count: n) }
+            }
+            initialized = rows * n
+        })
     }
 
     public var count: Int { data.count }
@@ -44,6 +56,17 @@ public struct Tensor: Sendable, Equatable {
     public mutating func fill(_ value: Float) {
         data.withUnsafeMutableBufferPointer { p in
             for i in p.indices { p[i] = value }
+        }
+    }
+
+    /// self += Σᵣ x[r, ·], one row after the other (a bias gradient); self holds x's column count.
+    public mutating func addRowSums(of x: Tensor) {
+        let n = x.columns
+        precondition(count == n, "row sums of \(x.shape) into \(shape)")
+        data.withUnsafeMutableBufferPointer { y in
+            x.data.withUnsafeBufferPointer { rows in
+                for r in 0..<x.rows { VectorMath.axpy(1, rows.baseAddress! + r * n, y.baseAddress!, count: n) }
+            }
         }
     }
 

@@ -46,32 +46,16 @@ public final class HeadClassifier: TrainableClassifier {
                 for (k, i) in indices.enumerated() { (px.baseAddress! + k * d).update(from: pf.baseAddress! + i * d, count: d) }
             }
         }
-        var out = Tensor(zeros: [indices.count, 2])
-        for k in 0..<indices.count { out.data[2 * k] = bias.value.data[0]; out.data[2 * k + 1] = bias.value.data[1] }
-        x.data.withUnsafeBufferPointer { px in
-            weight.value.data.withUnsafeBufferPointer { pw in
-                out.data.withUnsafeMutableBufferPointer { po in
-                    BLAS.gemm(transposeB: true, m: indices.count, n: 2, k: d, a: px.baseAddress!, lda: d,
-                              b: pw.baseAddress!, ldb: d, beta: 1, c: po.baseAddress!, ldc: 2)
-                }
-            }
-        }
+        var out = Tensor(broadcasting: bias.value, rows: indices.count)   // b
+        BLAS.gemm(x, weight.value, transposeB: true, beta: 1, into: &out)  // + x·Wᵀ
         cachedInput = training ? x : nil
         return out
     }
 
     public func backward(_ dLogits: Tensor) {
         guard let x = cachedInput else { preconditionFailure("head: backward without a training forward") }
-        let d = x.columns, n = x.rows
-        dLogits.data.withUnsafeBufferPointer { pg in
-            x.data.withUnsafeBufferPointer { px in
-                weight.gradient.data.withUnsafeMutableBufferPointer { pw in
-                    BLAS.gemm(transposeA: true, m: 2, n: d, k: n, a: pg.baseAddress!, lda: 2, b: px.baseAddress!, ldb: d,
-                              beta: 1, c: pw.baseAddress!, ldc: d)
-                }
-            }
-        }
-        for k in 0..<n { bias.gradient.data[0] += dLogits.data[2 * k]; bias.gradient.data[1] += dLogits.data[2 * k + 1] }
+        BLAS.gemm(dLogits, x, transposeA: true, beta: 1, into: &weight.gradient)  // dW += dLogitsᵀ·x
+        bias.gradient.addRowSums(of: dLogits)                                     // db += Σ dLogits
         cachedInput = nil
     }
 }

@@ -39,24 +39,19 @@ extension TransformerEncoder {
         var layers: [TransformerLayer] = []
         for i in 0..<config.layers {
             let p = "encoder.layer.\(i)."
-            let attention: SelfAttention
-            let attentionNorm: LayerNorm
+            // The two checkpoints name the same attention weights differently.
+            let names: (q: String, k: String, v: String, o: String, norm: String)
             switch config.architecture {
-            case .bert:
-                attention = SelfAttention(
-                    query: try linear(p + "attention.self.query", out: c, in: c),
-                    key: try linear(p + "attention.self.key", out: c, in: c),
-                    value: try linear(p + "attention.self.value", out: c, in: c),
-                    output: try linear(p + "attention.output.dense", out: c, in: c), heads: config.heads)
-                attentionNorm = try norm(p + "attention.output.LayerNorm")
-            case .mpnet:
-                attention = SelfAttention(
-                    query: try linear(p + "attention.attn.q", out: c, in: c),
-                    key: try linear(p + "attention.attn.k", out: c, in: c),
-                    value: try linear(p + "attention.attn.v", out: c, in: c),
-                    output: try linear(p + "attention.attn.o", out: c, in: c), heads: config.heads)
-                attentionNorm = try norm(p + "attention.LayerNorm")
+            case .bert: names = ("attention.self.query", "attention.self.key", "attention.self.value",
+                                 "attention.output.dense", "attention.output.LayerNorm")
+            case .mpnet: names = ("attention.attn.q", "attention.attn.k", "attention.attn.v", "attention.attn.o",
+                                  "attention.LayerNorm")
             }
+            let attention = SelfAttention(
+                query: try linear(p + names.q, out: c, in: c), key: try linear(p + names.k, out: c, in: c),
+                value: try linear(p + names.v, out: c, in: c), output: try linear(p + names.o, out: c, in: c),
+                heads: config.heads)
+            let attentionNorm = try norm(p + names.norm)
             layers.append(TransformerLayer(
                 attention: attention, attentionNorm: attentionNorm,
                 intermediate: try linear(p + "intermediate.dense", out: f, in: c),

@@ -96,17 +96,17 @@ public final class TransformerEncoder {
     public func backward(_ dHidden: Tensor) {
         guard let cached = cachedBatch else { preconditionFailure("encoder: backward without a training forward") }
         let t = cached.length, h = config.heads
-        var biasGradient = [Float](repeating: 0, count: relativeAttentionBias == nil ? 0 : h * t * t)
+        var biasGradient = Tensor(zeros: relativeAttentionBias == nil ? [0] : [h, t, t])
         var d = dHidden
-        biasGradient.withUnsafeMutableBufferPointer { pbg in
+        biasGradient.withSharedMatrix { g in
             for layer in layers.reversed() {
-                d = layer.backward(d, positionBiasGradient: relativeAttentionBias == nil ? nil : pbg.baseAddress!)
+                d = layer.backward(d, positionBiasGradient: relativeAttentionBias == nil ? nil : g)
             }
         }
         if let table = relativeAttentionBias, table.isTrainable {
             table.gradient.data.withUnsafeMutableBufferPointer { pg in
                 for head in 0..<h {
-                    for ij in 0..<(t * t) { pg[Int(cached.buckets[ij]) * h + head] += biasGradient[head * t * t + ij] }
+                    for ij in 0..<(t * t) { pg[Int(cached.buckets[ij]) * h + head] += biasGradient.data[head * t * t + ij] }
                 }
             }
         }

@@ -32,34 +32,17 @@ public final class SelfAttention {
         var context = Tensor(zeros: [batch * t, c])
         var probabilities = Tensor(zeros: training ? [batch, h, t, t] : [Parallel.workers, t, t])
         let scale = 1 / Float(d).squareRoot()
-        q.data.withUnsafeBufferPointer { pq in
-        k.data.withUnsafeBufferPointer { pk in
-        v.data.withUnsafeBufferPointer { pv in
-        context.data.withUnsafeMutableBufferPointer { pc in
-        probabilities.data.withUnsafeMutableBufferPointer { pp in
-        mask.withUnsafeBufferPointer { pm in
-            let Q = pq.baseAddress!, K = pk.baseAddress!, V = pv.baseAddress!, CX = pc.baseAddress!
-            let P = pp.baseAddress!, M = pm.baseAddress!
-            let bias = positionBias
-            BLAS.singleThreaded {
-                Parallel.forEachIndexedChunk(h) { worker, headRange in
-                    for head in headRange {
-                        for b in 0..<batch {
-                            let s = training ? P + (b * h + head) * t * t : P + worker * t * t
-                            let qOff = b * t * c + head * d
-                            BLAS.gemm(transposeB: true, m: t, n: t, k: d, alpha: scale, a: Q + qOff, lda: c,
-                                      b: K + qOff, ldb: c, c: s, ldc: t)
-                            bias?.data.withUnsafeBufferPointer { pbias in
-                                VectorMath.axpy(1, pbias.baseAddress! + head * t * t, s, count: t * t)
-                            }
-                            Self.maskedSoftmaxRows(s, rows: t, columns: t, keyMask: M + b * t)
-                            BLAS.gemm(m: t, n: d, k: t, a: s, lda: t, b: V + qOff, ldb: c,
-                                      c: CX + qOff, ldc: c)
-                        }
-                    }
-                }
+        Tensor.sharing(&context, &probabilities) { context, probabilities in
+            forEachHeadAndSequence(batch: batch) { worker, head, b in
+                let tokens = block(b, t), columns = block(head, d)
+                let s = probabilities[rows: block(training ? b * h + head : worker, t)]
+                BLAS.gemm(q[rows: tokens, columns: columns], k[rows: tokens, columns: columns], transposeB: true,
+                          alpha: scale, into: s)
+                if let positionBias { s.add(positionBias[rows: block(head, t)]) }
+                Self.maskedSoftmaxRows(s, keyMask: mask[tokens])
+                BLAS.gemm(s, v[rows: tokens, columns: columns], into: context[rows: tokens, columns: columns])
             }
-        }}}}}}
+        }
         if training {
             cachedQ = q; cachedK = k; cachedV = v
             cachedProbabilities = probabilities
@@ -68,81 +51,87 @@ public final class SelfAttention {
         return output.forward(context, training: training)
     }
 
-    /// Returns dx; adds the gradient of the position bias into `positionBiasGradient` ([H, T, T]) if given.
-    public func backward(_ dy: Tensor, positionBiasGradient: UnsafeMutablePointer<Float>?) -> Tensor {
+    /// Returns dx; adds the gradient of the position bias into `positionBiasGradient` ([H·T, T]) if given.
+    public func backward(_ dy: Tensor, positionBiasGradient: SharedMatrix?) -> Tensor {
         guard let q = cachedQ, let k = cachedK, let v = cachedV, let probabilities = cachedProbabilities,
               let (batch, t) = cachedShape else { preconditionFailure("attention: backward without a training forward") }
         let dContext = output.backward(dy)!
         let c = q.columns, h = heads, d = c / h
         let scale = 1 / Float(d).squareRoot()
         var dq = Tensor(zeros: q.shape), dk = Tensor(zeros: k.shape), dv = Tensor(zeros: v.shape)
-        var scratch = [Float](repeating: 0, count: Parallel.workers * t * t)
-        q.data.withUnsafeBufferPointer { pq in
-        k.data.withUnsafeBufferPointer { pk in
-        v.data.withUnsafeBufferPointer { pv in
-        dq.data.withUnsafeMutableBufferPointer { pdq in
-        dk.data.withUnsafeMutableBufferPointer { pdk in
-        dv.data.withUnsafeMutableBufferPointer { pdv in
-        dContext.data.withUnsafeBufferPointer { pdc in
-        probabilities.data.withUnsafeBufferPointer { pp in
-        scratch.withUnsafeMutableBufferPointer { psc in
-            let Q = pq.baseAddress!, K = pk.baseAddress!, V = pv.baseAddress!
-            let DQ = pdq.baseAddress!, DK = pdk.baseAddress!, DV = pdv.baseAddress!
-            let DC = pdc.baseAddress!, P = pp.baseAddress!, SC = psc.baseAddress!
-            BLAS.singleThreaded {
-                Parallel.forEachIndexedChunk(h) { worker, headRange in
-                    let dS = SC + worker * t * t
-                    for head in headRange {
-                        for b in 0..<batch {
-                            let off = b * t * c + head * d
-                            let p = P + (b * h + head) * t * t
-                            // dV = Pᵀ·dC ; dP = dC·Vᵀ
-                            BLAS.gemm(transposeA: true, m: t, n: d, k: t, a: p, lda: t, b: DC + off, ldb: c,
-                                      c: DV + off, ldc: c)
-                            BLAS.gemm(transposeB: true, m: t, n: t, k: d, a: DC + off, lda: c, b: V + off, ldb: c,
-                                      c: dS, ldc: t)
-                            // Softmax backward: dS = P ⊙ (dP − Σⱼ dP·P)
-                            for i in 0..<t {
-                                let pr = p + i * t, dr = dS + i * t
-                                let dotPD = VectorMath.dot(pr, dr, count: t)
-                                for j in 0..<t { dr[j] = pr[j] * (dr[j] - dotPD) }
-                            }
-                            if let positionBiasGradient {
-                                VectorMath.axpy(1, dS, positionBiasGradient + head * t * t, count: t * t)
-                            }
-                            // dQ = s·dS·K ; dK = s·dSᵀ·Q
-                            BLAS.gemm(m: t, n: d, k: t, alpha: scale, a: dS, lda: t, b: K + off, ldb: c,
-                                      c: DQ + off, ldc: c)
-                            BLAS.gemm(transposeA: true, m: t, n: d, k: t, alpha: scale, a: dS, lda: t,
-                                      b: Q + off, ldb: c, c: DK + off, ldc: c)
-                        }
-                    }
-                }
+        var scratch = Tensor(zeros: [Parallel.workers, t, t])
+        Tensor.sharing(&dq, &dk, &dv, &scratch) { dq, dk, dv, scratch in
+            forEachHeadAndSequence(batch: batch) { worker, head, b in
+                let tokens = block(b, t), columns = block(head, d)
+                let p = probabilities[rows: block(b * h + head, t)], dS = scratch[rows: block(worker, t)]
+                // dV = Pᵀ·dC ; dP = dC·Vᵀ
+                BLAS.gemm(p, dContext[rows: tokens, columns: columns], transposeA: true,
+                          into: dv[rows: tokens, columns: columns])
+                BLAS.gemm(dContext[rows: tokens, columns: columns], v[rows: tokens, columns: columns], transposeB: true,
+                          into: dS)
+                Self.softmaxBackwardRows(p, dS)
+                positionBiasGradient?[rows: block(head, t)].add(dS)
+                // dQ = s·dS·K ; dK = s·dSᵀ·Q
+                BLAS.gemm(dS, k[rows: tokens, columns: columns], alpha: scale, into: dq[rows: tokens, columns: columns])
+                BLAS.gemm(dS, q[rows: tokens, columns: columns], transposeA: true, alpha: scale,
+                          into: dk[rows: tokens, columns: columns])
             }
-        }}}}}}}}}
+        }
         cachedQ = nil; cachedK = nil; cachedV = nil; cachedProbabilities = nil; cachedShape = nil
         var dx = query.backward(dq)!
-        let dxk = key.backward(dk)!, dxv = value.backward(dv)!
-        dx.data.withUnsafeMutableBufferPointer { p in
-            dxk.data.withUnsafeBufferPointer { a in VectorMath.axpy(1, a.baseAddress!, p.baseAddress!, count: p.count) }
-            dxv.data.withUnsafeBufferPointer { a in VectorMath.axpy(1, a.baseAddress!, p.baseAddress!, count: p.count) }
-        }
+        add(key.backward(dk)!, into: &dx)
+        add(value.backward(dv)!, into: &dx)
         return dx
+    }
+
+    /// Calls `body(worker, head, sequence)` for every head and sequence of the batch, heads spread over the
+    /// workers in contiguous chunks (`worker` < `Parallel.workers` indexes per-worker scratch).
+    private func forEachHeadAndSequence(batch: Int, _ body: (_ worker: Int, _ head: Int, _ sequence: Int) -> Void) {
+        BLAS.singleThreaded {
+            Parallel.forEachIndexedChunk(heads) { worker, headRange in
+                for head in headRange {
+                    for b in 0..<batch { body(worker, head, b) }
+                }
+            }
+        }
     }
 
     /// Row-wise softmax over keys, with padded keys (mask 0) given zero weight.
     @inline(__always)
-    static func maskedSoftmaxRows(_ s: UnsafeMutablePointer<Float>, rows: Int, columns t: Int,
-                                  keyMask: UnsafePointer<Float>) {
-        for i in 0..<rows {
-            let row = s + i * t
-            var maxValue = -Float.greatestFiniteMagnitude
-            for j in 0..<t where keyMask[j] > 0 { maxValue = max(maxValue, row[j]) }
-            for j in 0..<t where keyMask[j] == 0 { row[j] = -Float.infinity }
-            VectorMath.map(row, row, count: t) { VectorMath.exp($0 - maxValue) }
-            let total = VectorMath.sum(row, count: t)
-            let inv = total > 0 ? 1 / total : 0
-            for j in 0..<t { row[j] *= inv }
+    static func maskedSoftmaxRows(_ s: SharedMatrix, keyMask: ArraySlice<Float>) {
+        let t = s.layout.columns
+        precondition(s.layout.isContiguous && keyMask.count == t)
+        keyMask.withUnsafeBufferPointer { pm in
+            let keyMask = pm.baseAddress!
+            for i in 0..<s.layout.rows {
+                let row = s.pointer + i * t
+                var maxValue = -Float.greatestFiniteMagnitude
+                for j in 0..<t where keyMask[j] > 0 { maxValue = max(maxValue, row[j]) }
+                for j in 0..<t where keyMask[j] == 0 { row[j] = -Float.infinity }
+                VectorMath.map(row, row, count: t) { VectorMath.exp($0 - maxValue) }
+                let total = VectorMath.sum(row, count: t)
+                let inv = total > 0 ? 1 / total : 0
+                for j in 0..<t { row[j] *= inv }
+            }
+        }
+    }
+
+    /// Softmax backward, row by row in place: dS = P ⊙ (dP − Σⱼ dP·P), with dP given in `dS`.
+    @inline(__always)
+    static func softmaxBackwardRows(_ p: TensorView, _ dS: SharedMatrix) {
+        let t = dS.layout.columns
+        precondition(p.layout == MatrixLayout(offset: p.layout.offset, rows: t, columns: t)
+                     && dS.layout.isContiguous && dS.layout.rows == t)
+        p.withUnsafeMatrixPointer { p in
+            for i in 0..<t {
+                let pr = p + i * t, dr = dS.pointer + i * t
+                let dotPD = VectorMath.dot(pr, dr, count: t)
+                for j in 0..<t { dr[j] = pr[j] * (dr[j] - dotPD) }
+            }
         }
     }
 }
+
+/// The `index`-th of consecutive ranges of `size`: rows of one sequence, columns of one head, one t × t slab.
+@inline(__always)
+func block(_ index: Int, _ size: Int) -> Range<Int> { (index * size)..<((index + 1) * size) }

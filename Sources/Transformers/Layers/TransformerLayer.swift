@@ -33,7 +33,7 @@ public final class TransformerLayer {
         return outputNorm.forward(o, training: training)
     }
 
-    public func backward(_ dy: Tensor, positionBiasGradient: UnsafeMutablePointer<Float>?) -> Tensor {
+    public func backward(_ dy: Tensor, positionBiasGradient: SharedMatrix?) -> Tensor {
         let dO = outputNorm.backward(dy)                  // gradient at (h + ffn)
         let dF = output.backward(dO)!
         var dH = intermediate.backward(activation.backward(dF))!
