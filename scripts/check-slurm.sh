@@ -179,7 +179,7 @@ check "w2s results --sql counts 4 finished runs (got $count)" test "$count" = 4
 
 # ---- 2. Cancel one running task, resubmit: only it runs again.
 w2s_ok plan2 sweep plan --name s2 --dataset sst2,twitter_sentiment --seeds 0,1 \
-  "${common[@]/40,40,20,40/48,48,20,40}" || finish
+  "${common[@]/40,40,20,40/200,200,60,200}" || finish
 w2s_ok submit2 sweep submit --name s2 --runs-dir "$runs" --slurm --parallel 1 --time 00:30:00 --mem 2G \
   --cpus-per-task 1 || finish
 submitted submit2 || finish
