@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Experiments
+import Training
 
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +16,7 @@ struct CompareCommand: ParsableCommand {
 
     @Option(help: "Where runs live.") var runsDir = StorageOptions.defaultRunsDirectory
     @Option(help: "Metric: pgr_auc, pgr_accuracy, test_auc, test_accuracy, …") var metric = "test_auc"
-    @Option(help: "Baseline arm (as in `w2s results`), e.g. student-xent.") var baseline = "student-xent"
+    @Option(help: "Baseline arm (as in `w2s results`), e.g. student-xent.") var baseline = Arm.student(.xent).id
     @Option(help: "Only this dataset.") var dataset: String?
     @Option(help: "Alternative hypothesis on arm − baseline: two-sided, greater (the EleutherAI post's one-sided tests) or less.")
     var alternative: Alternative = .twoSided

@@ -9,6 +9,7 @@ struct W2S: AsyncParsableCommand {
         subcommands: [
             // One line per command group; each lives in its own file.
             RunCommand.self,
+            SweepCommand.self,
             DemoCommand.self,
             ResultsCommand.self,
             CompareCommand.self,

@@ -12,16 +12,7 @@ final class RunStoreTests: XCTestCase {
     }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
 
-    /// The release `w2s` next to this test bundle's build (`swift test -c release` builds it).
-    func binary() throws -> URL {
-        var directory = URL(fileURLWithPath: #filePath)
-        while directory.path != "/" {
-            directory.deleteLastPathComponent()
-            let candidate = directory.appendingPathComponent(".build/release/w2s")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        throw XCTSkip("no .build/release/w2s: build it with `swift build -c release --product w2s`")
-    }
+    func binary() throws -> URL { try w2sBinary() }
 
     func w2s(_ arguments: [String]) throws -> Process {
         let process = Process()
