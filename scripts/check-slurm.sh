@@ -8,7 +8,8 @@
 #    4 finished, and every run is in `w2s results`.
 # 2. A second sweep of 4 runs, one task at a time (--parallel 1): one running task is cancelled (scancel JOB_TASK);
 #    its run reads as interrupted and only it is unfinished; resubmitting submits only its index; then all 4 are
-#    finished, the other three untouched, and no run or metric is in the results twice.
+#    finished, the other three untouched, no run or metric is in the results twice, and the rerun's metrics equal
+#    those of an uninterrupted run of the same index (run here in a fresh runs directory).
 #
 # Needs root (the cluster's daemons), the models (`w2s models install`, or $W2S_MODELS) and the datasets
 # (../shared/datasets from the repository, or $W2S_DATA). W2S_SLURM_TIMEOUT (seconds, default 1200) bounds each
