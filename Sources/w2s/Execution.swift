@@ -36,9 +36,18 @@ enum Execution {
         }
     }
 
-    /// `w2s results`: every run's status and metrics, or the rows of a read-only SQL query.
-    static func printResults(runsDirectory: String, dataset: String?, sql: String?) throws {
+    /// `w2s results`: every run's status and metrics (a table, or long CSV / JSON lines with each run's configuration),
+    /// or the rows of a read-only SQL query.
+    static func printResults(runsDirectory: String, dataset: String?, sql: String?, format: ResultsExport.Format = .table) throws {
         let store = try openStore(runsDirectory: runsDirectory)
+        if format != .table {
+            // With each run's configuration (config.json), for pandas.
+            let (stored, problems) = store.storedRuns(datasets: dataset.map { [$0] })
+            for problem in problems { FileHandle.standardError.write(Data("skipped: \(problem)\n".utf8)) }
+            print(format == .csv ? ResultsExport.csv(stored) : ResultsExport.jsonl(stored), terminator: "")
+            _ = try? store.writeIndex()
+            return
+        }
         let (runs, problems) = store.load(dataset: dataset)
         for problem in problems { FileHandle.standardError.write(Data("skipped: \(problem)\n".utf8)) }
         if let sql {
