@@ -71,6 +71,26 @@ enum Execution {
         }
     }
 
+    /// `w2s report`: one self-contained HTML page about the runs directory; each run's reproducing command is rebuilt
+    /// from its configuration and checked by parsing it back (`RunCommandLine`).
+    static func writeReport(runsDirectory: String, output: String, datasets: [String], baseline: String,
+                            alternative: Alternative) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: runsDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ExperimentError.invalid("no runs directory at \(runsDirectory) (give it with --runs-dir)")
+        }
+        let store = try openStore(runsDirectory: runsDirectory)
+        let (runs, problems) = store.storedRuns(datasets: datasets)
+        for problem in problems { FileHandle.standardError.write(Data("skipped: \(problem)\n".utf8)) }
+        var report = HTMLReport(source: runsDirectory, runs: runs, problems: problems)
+        report.baseline = baseline
+        report.alternative = alternative
+        report.reproduce = { RunCommandLine.reproduction($0, runsDirectory: runsDirectory) }
+        try Data(report.render().utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        let finished = runs.filter { $0.record.status == .finished }.count
+        print("Report: \(output) (\(runs.count) runs, \(finished) finished\(datasets.isEmpty ? "" : ", datasets \(datasets.joined(separator: ", "))"))")
+    }
+
     /// `w2s compare`: each arm against the baseline, one pair per dataset setting (seeds averaged) or per run.
     static func printComparison(runsDirectory: String, metric: String, baseline: String, dataset: String?,
                                 alternative: Alternative, unit: ComparisonUnit, chart: String?) throws {

@@ -12,6 +12,7 @@ struct W2S: AsyncParsableCommand {
             DemoCommand.self,
             ResultsCommand.self,
             CompareCommand.self,
+            ReportCommand.self,
             DatasetsCommand.self,
             ModelsCommand.self,
             BenchCommand.self,

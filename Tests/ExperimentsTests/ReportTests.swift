@@ -7,7 +7,7 @@ import Training
 import FoundationXML
 #endif
 
-/// The CSV/JSONL exports on hand-made runs: three datasets (one named like an HTML tag) with
+/// The HTML report and the CSV/JSONL exports on hand-made runs: three datasets (one named like an HTML tag) with
 /// two seeds each, two students, an intervention on one dataset, and a failed run whose error quotes HTML.
 final class ReportTests: XCTestCase {
     static let evil = "<script>alert(1)</script>"
@@ -106,6 +106,120 @@ final class ReportTests: XCTestCase {
         failed.created = "2025-01-03T00:00:00Z"
         runs.append(StoredRun(record: failed, config: config("cola", seed: 0)))
         return runs
+    }
+
+    func report() throws -> String {
+        var report = HTMLReport(source: "runs/<mine>", runs: try runs(), problems: ["bad record <b>x</b>"])
+        report.reproduce = { config in
+            HTMLReport.Reproduction(command: "w2s run --dataset '\(config.dataset)' --seeds \(config.seed)",
+                                    caveat: config.dataset == "boolq" ? "Not an exact reproduction: <warm-up>" : nil)
+        }
+        return report.render()
+    }
+
+    // MARK: HTML
+
+    func testEveryDatasetArmAndRunIsShownWithFormattedNumbers() throws {
+        let html = try report()
+        for dataset in ["sst2", "boolq", escaped(Self.evil), "cola"] { XCTAssertTrue(html.contains(dataset), dataset) }
+        for arm in ["weak", "ceiling", "student-xent", "student-logconf", escaped(Self.comma), escaped(Self.probe)] {
+            XCTAssertTrue(html.contains(">\(arm)"), arm)
+        }
+        for run in try runs() { XCTAssertTrue(html.contains(escaped(run.record.id)), run.record.id) }
+        // sst2 weak AUC over seeds 0.70 and 0.72: mean ± sample sd.
+        XCTAssertTrue(html.contains("0.710 <span class=\"sd\">± 0.014</span>"))
+        // sst2 xent PGR 0.40 and 0.50, and each seed's bootstrap interval.
+        XCTAssertTrue(html.contains("0.450 <span class=\"sd\">± 0.071</span>"))
+        XCTAssertTrue(html.contains("s0 [0.10, 0.65]"))
+        XCTAssertTrue(html.contains("s1 [0.20, 0.75]"))
+        // A negative PGR is marked, a missing value says so, the probe is charted and its value printed.
+        XCTAssertTrue(html.contains("class=\"neg num\""))
+        XCTAssertTrue(html.contains("PGR on test AUC per dataset"))
+        // Agreement: overall, supervisor right, supervisor wrong; test examples summed over seeds.
+        XCTAssertTrue(html.contains("where supervisor wrong"))
+        XCTAssertTrue(html.contains("90 / 30"))
+        // Curves, commands (escaped), caveats.
+        XCTAssertTrue(html.contains("AUC during training"))
+        XCTAssertTrue(html.contains("w2s run --dataset &#39;sst2&#39; --seeds 1"))
+        XCTAssertTrue(html.contains("Not an exact reproduction: &lt;warm-up&gt;"))
+        // No undefined number reaches the page (its script aside).
+        let page = html.components(separatedBy: "<script>")[0]
+        for bad in ["NaN", "nan<", "inf<", ">nan", ">inf", "Infinity"] {
+            let found = page.range(of: bad)
+            XCTAssertNil(found, "\(bad) after: \(found.map { String(page[..<$0.upperBound].suffix(200)) } ?? "")")
+        }
+    }
+
+    func testFailedRunIsListedWithItsErrorEscaped() throws {
+        let html = try report()
+        XCTAssertTrue(html.contains("id=\"unfinished\""))
+        XCTAssertTrue(html.contains("status-failed"))
+        XCTAssertTrue(html.contains(escaped(Self.failure)))
+        XCTAssertFalse(html.contains("<img"))
+        XCTAssertTrue(html.contains("bad record &lt;b&gt;x&lt;/b&gt;"))
+        XCTAssertTrue(html.contains("runs/&lt;mine&gt;"))
+    }
+
+    func testTextFromRunsIsEscaped() throws {
+        let html = try report()
+        XCTAssertFalse(html.contains(Self.evil))
+        XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        // The page's own script is the only one.
+        XCTAssertEqual(html.components(separatedBy: "<script").count - 1, 1)
+        // Every inline SVG is well-formed XML (its text escaped too).
+        var rest = Substring(html), charts = 0
+        while let start = rest.range(of: "<svg "), let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex) {
+            let svg = String(rest[start.lowerBound..<end.upperBound])
+            let parser = XMLParser(data: Data(svg.utf8))
+            XCTAssertTrue(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? ""): \(svg.prefix(300))")
+            charts += 1
+            rest = rest[end.upperBound...]
+        }
+        XCTAssertEqual(charts, 1 + 6, "the PGR chart and one curve chart per finished run")
+    }
+
+    func testNothingIsFetched() throws {
+        let html = try report()
+        let attribute = try NSRegularExpression(pattern: "<[a-z][^>]*?\\s(?:src|href|action|srcset|data)\\s*=\\s*(\"[^\"]*\"|'[^']*'|[^\\s>]+)",
+                                              options: [.caseInsensitive])
+        let matches = attribute.matches(in: html, range: NSRange(html.startIndex..., in: html))
+        XCTAssertFalse(matches.isEmpty, "the table of contents links within the page")
+        for m in matches {
+            let value = String(html[Range(m.range(at: 1), in: html)!])
+            XCTAssertFalse(value.lowercased().contains("http") || value.contains("//"), value)
+            XCTAssertTrue(value.hasPrefix("\"#"), "only in-page links: \(value)")
+        }
+        for external in ["<link", "@import", "url(", "<iframe", "<img", "<object"] {
+            XCTAssertFalse(html.lowercased().contains(external), external)
+        }
+    }
+
+    func testComparisonStatesNAndTheUnit() throws {
+        let html = try report()
+        let section = try XCTUnwrap(html.range(of: "id=\"comparison\"")).upperBound
+        let comparison = String(html[section...]).components(separatedBy: "id=\"agreement\"")[0]
+        XCTAssertTrue(comparison.contains(escaped(ComparisonUnit.dataset.explanation)))
+        XCTAssertTrue(comparison.contains("n = 3 dataset settings"))
+        XCTAssertTrue(comparison.contains("one-sided"))
+        XCTAssertTrue(comparison.contains("PGR (AUC)") && comparison.contains("test AUC"))
+        // logconf against xent on PGR: wins on sst2 and boolq, not on the third; n = 3 pairs.
+        let row = try XCTUnwrap(comparison.components(separatedBy: "<tr>").first { $0.contains(">student-logconf<") })
+        XCTAssertTrue(row.contains(">3<"), row)
+        XCTAssertTrue(row.contains(">2/3<"), row)
+        let expected = try ArmComparison.compare(try runs().map(\.record), metric: "pgr_auc", baseline: "student-xent",
+                                                 alternative: .greater).first { $0.arm == "student-logconf" }!
+        XCTAssertEqual(expected.pairs.count, 3)
+        XCTAssertTrue(row.contains(String(format: "%+.3f", expected.meanDifference)), row)
+        XCTAssertTrue(row.contains(String(format: "%.3f", expected.tTest!.pValue)), row)
+        // Arms run on one dataset only still state their n.
+        let probe = try XCTUnwrap(comparison.components(separatedBy: "<tr>").first { $0.contains(">\(escaped(Self.probe))<") })
+        XCTAssertTrue(probe.contains(">1<") && probe.contains(">0/1<"), probe)
+    }
+
+    func testEmptyDirectoryStillRenders() {
+        let html = HTMLReport(source: "runs", runs: []).render()
+        XCTAssertTrue(html.contains("No finished runs."))
+        XCTAssertTrue(html.hasSuffix("</html>\n"))
     }
 
     // MARK: Reading a runs directory
