@@ -328,7 +328,7 @@ public struct HTMLReport {
                 return .number(d, ReportFormat.signed(d), cssClass: d > 0 ? "win" : d < 0 ? "loss" : nil)
             }
         }
-        return "<details class=\"run\"><summary>Arm − baseline per dataset (\(units.count) dataset settings"
+        return "<details class=\"run\"><summary>Arm − baseline per dataset (\(units.count) dataset setting\(units.count == 1 ? "" : "s")"
             + (tails.count == 1 ? ", \(HTML.escape(tails.first!))" : "") + ")</summary><div class=\"body\">\n"
             + HTML.Table(columns: [.init(title: "arm")] + short.map { .init(title: $0, numeric: true) }, rows: rows).render()
             + "</div></details>\n"
