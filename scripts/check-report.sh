@@ -80,6 +80,7 @@ check "csv header" grep -qx 'run_id,dataset,seed,status,mode,weak_model,strong_m
 has "csv rows" "$work/results.csv" ",student-logconf,pgr_auc,"
 has "csv failed run" "$work/results.csv" ",failed,head,"
 has "jsonl failed run" "$work/results.jsonl" '"status":"failed"'
+check "--format with --sql is refused" bash -c '"$1" results --runs-dir "$2" --sql "SELECT 1" --format csv 2>&1 | grep -qF -- "--sql prints its rows tab-separated"' _ "$w2s" "$runs"
 check "jsonl and csv have as many rows" test "$(grep -c '"run_id"' "$work/results.jsonl")" -eq "$(($(grep -c '^' "$work/results.csv") - 1))"
 
 # 3. The page in Chromium: a screenshot, and the DOM after the script ran (sorting every table, see ReportAssets).
