@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 ./scripts/check-cli.sh
 ./scripts/check-slurm.sh
+./scripts/check-report.sh
 swift test -c release "$@"

@@ -9,6 +9,7 @@ extension TrainingMode: ExpressibleByArgument {}
 extension Intervention: ExpressibleByArgument {}
 extension Alternative: ExpressibleByArgument {}
 extension ComparisonUnit: ExpressibleByArgument {}
+extension ResultsExport.Format: ExpressibleByArgument {}
 
 /// A student loss by the name `LossKind(parsing:)` reads, with the default α; `TrainingOptions.losses` applies
 /// `--alpha` and `--alpha-warmup`.

@@ -36,9 +36,18 @@ enum Execution {
         }
     }
 
-    /// `w2s results`: every run's status and metrics, or the rows of a read-only SQL query.
-    static func printResults(runsDirectory: String, dataset: String?, sql: String?) throws {
+    /// `w2s results`: every run's status and metrics (a table, or long CSV / JSON lines with each run's configuration),
+    /// or the rows of a read-only SQL query.
+    static func printResults(runsDirectory: String, dataset: String?, sql: String?, format: ResultsExport.Format = .table) throws {
         let store = try openStore(runsDirectory: runsDirectory)
+        if format != .table {
+            // With each run's configuration (config.json), for pandas.
+            let (stored, problems) = store.storedRuns(datasets: dataset.map { [$0] })
+            for problem in problems { FileHandle.standardError.write(Data("skipped: \(problem)\n".utf8)) }
+            print(format == .csv ? ResultsExport.csv(stored) : ResultsExport.jsonl(stored), terminator: "")
+            _ = try? store.writeIndex()
+            return
+        }
         let (runs, problems) = store.load(dataset: dataset)
         for problem in problems { FileHandle.standardError.write(Data("skipped: \(problem)\n".utf8)) }
         if let sql {
@@ -60,6 +69,26 @@ enum Execution {
         if let url = try? store.writeIndex() {
             FileHandle.standardError.write(Data("SQLite index of these runs: \(url.path)\n".utf8))
         }
+    }
+
+    /// `w2s report`: one self-contained HTML page about the runs directory; each run's reproducing command is rebuilt
+    /// from its configuration and checked by parsing it back (`RunCommandLine`).
+    static func writeReport(runsDirectory: String, output: String, datasets: [String], baseline: String,
+                            alternative: Alternative) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: runsDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ExperimentError.invalid("no runs directory at \(runsDirectory) (give it with --runs-dir)")
+        }
+        let store = try openStore(runsDirectory: runsDirectory)
+        let (runs, problems) = store.storedRuns(datasets: datasets)
+        for problem in problems { FileHandle.standardError.write(Data("skipped: \(problem)\n".utf8)) }
+        var report = HTMLReport(source: runsDirectory, runs: runs, problems: problems)
+        report.baseline = baseline
+        report.alternative = alternative
+        report.reproduce = { RunCommandLine.reproduction($0, runsDirectory: runsDirectory) }
+        try Data(report.render().utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        let finished = runs.filter { $0.record.status == .finished }.count
+        print("Report: \(output) (\(runs.count) runs, \(finished) finished\(datasets.isEmpty ? "" : ", datasets \(datasets.joined(separator: ", "))"))")
     }
 
     /// `w2s compare`: each arm against the baseline, one pair per dataset setting (seeds averaged) or per run.

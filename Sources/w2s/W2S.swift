@@ -13,6 +13,7 @@ struct W2S: AsyncParsableCommand {
             DemoCommand.self,
             ResultsCommand.self,
             CompareCommand.self,
+            ReportCommand.self,
             DatasetsCommand.self,
             ModelsCommand.self,
             BenchCommand.self,

@@ -11,7 +11,9 @@ struct RunOutputs {
         try AtomicFile.writeJSON(summary, to: directory.appendingPathComponent("metrics.json"))
         let columns: [(String, StageOutput)] = [("weak", weak), ("ceiling", ceiling)] + students.map { ($0.0.id, $0.1) }
         // Probabilities for reading, logit margins for ranking (σ saturates to 1 in Float32 beyond a margin of ≈ 16.6).
-        var csv = "id,split,label," + columns.map(\.0).joined(separator: ",") + "," + columns.map { "\($0.0)_logit" }.joined(separator: ",") + "\n"
+        // Arm ids may hold commas (`student-logconf(α=0.3,warm-up=0.6)`): quoted (RFC 4180) as column names and stages.
+        var csv = "id,split,label," + columns.map { CSV.field($0.0) }.joined(separator: ",") + ","
+            + columns.map { CSV.field("\($0.0)_logit") }.joined(separator: ",") + "\n"
         for (split, examples) in splits.all where split != .weakTrain {
             let probabilities = columns.map { $0.1.probabilities(split) }, margins = columns.map { $0.1.margins(split) }
             for (i, e) in examples.enumerated() {
@@ -25,7 +27,7 @@ struct RunOutputs {
         var curves = "stage,step,train_loss,validation_score,validation_auc,test_auc\n"
         for (name, out) in columns {
             for p in out.training.curve {
-                curves += "\(name),\(p.step),\(number(p.trainLoss)),\(p.validationScore),\(number(p.validationAUC)),\(number(p.analysisAUC))\n"
+                curves += "\(CSV.field(name)),\(p.step),\(number(p.trainLoss)),\(p.validationScore),\(number(p.validationAUC)),\(number(p.analysisAUC))\n"
             }
         }
         try AtomicFile.write(Data(curves.utf8), to: directory.appendingPathComponent("curves.csv"))

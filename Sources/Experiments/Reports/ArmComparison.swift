@@ -43,9 +43,17 @@ extension RunStore {
     /// side of the arm − baseline difference the tests look for (the EleutherAI post reports one-sided tests).
     public func compare(metric: String, baseline: String, dataset: String? = nil,
                         alternative: Alternative = .twoSided, unit: ComparisonUnit = .dataset) throws -> [ArmComparison] {
+        try ArmComparison.compare(runs(dataset: dataset), metric: metric, baseline: baseline, alternative: alternative, unit: unit)
+    }
+}
+
+extension ArmComparison {
+    /// `RunStore.compare` on records already read (the HTML report reads the runs once for all its sections).
+    public static func compare(_ runs: [RunRecord], metric: String, baseline: String,
+                               alternative: Alternative = .twoSided, unit: ComparisonUnit = .dataset) throws -> [ArmComparison] {
         // arm → setting → (newest record reporting it, value)
         var newest: [String: [String: (record: RunRecord, value: Double)]] = [:]
-        for run in runs(dataset: dataset) where run.status == .finished {
+        for run in runs where run.status == .finished {
             for (arm, values) in run.metrics {
                 guard let value = values[metric], value.isFinite else { continue }
                 if let seen = newest[arm]?[run.setting], (seen.record.created, seen.record.id) > (run.created, run.id) { continue }

@@ -1,0 +1,96 @@
+import Foundation
+
+extension Charts {
+    /// One group of bars on the x axis (a dataset), one bar per series (a student loss or intervention).
+    struct BarGroup {
+        var name: String
+        var bars: [Bar]
+    }
+
+    struct Bar {
+        /// Index into the chart's series (its colour and legend entry).
+        var series: Int
+        /// The bar's height (the mean over seeds); not finite: no bar.
+        var value: Double
+        /// Individual values drawn as dots on the bar (the seeds).
+        var points: [Double] = []
+        /// Hover text.
+        var tooltip: String = ""
+    }
+
+    /// Vertical bars grouped along x, with the individual values as dots and dashed reference lines (PGR 1 = the
+    /// ceiling). y spans the values but at most `clip`; a bar beyond it is cut at the edge and labelled with its value,
+    /// because one undefined-looking PGR of −8 (a tiny weak–ceiling gap) would otherwise flatten every other bar.
+    static func groupedBars(title: String, yLabel: String, series: [String], groups: [BarGroup],
+                            references: [(value: Double, label: String)] = [], clip: ClosedRange<Double> = -1...2) -> String {
+        let barWidth = max(6, min(30, 150 / Double(max(1, series.count))))
+        let groupWidth = barWidth * Double(series.count) + 28
+        let left = 62.0, top = 34.0, plotHeight = 270.0
+        let plotWidth = max(560, groupWidth * Double(groups.count))
+        // Each group gets an equal slot of the plot, its bars centred in it.
+        let slot = plotWidth / Double(max(1, groups.count))
+        let longestGroup = Double(groups.map(\.name.count).max() ?? 0)
+        let rotate = longestGroup * 6.4 > slot - 4
+        let bottom = rotate ? min(150, 26 + longestGroup * 4.6) : 40
+        let legendWidth = min(380, max(120, 34 + 6.3 * Double(series.map(\.count).max() ?? 0)))
+        let legendHeight = 16 * Double(series.count) + 10
+        let width = left + plotWidth + 24 + legendWidth, height = top + max(plotHeight + bottom, legendHeight + 10)
+
+        let everything = groups.flatMap { $0.bars.flatMap { [$0.value] + $0.points } }.filter(\.isFinite)
+            + references.map(\.value)
+        var lo = min(0, everything.min() ?? 0), hi = max(1, everything.max() ?? 1)
+        lo = max(clip.lowerBound, (lo * 4).rounded(.down) / 4)
+        hi = min(clip.upperBound, (hi * 4).rounded(.up) / 4)
+        func py(_ v: Double) -> Double { top + (1 - (min(max(v, lo), hi) - lo) / (hi - lo)) * plotHeight }
+        let f = { (x: Double) in String(format: "%.1f", x) }
+
+        var svg = header(width: width, height: height, title: title)
+        // Grid and y axis.
+        let step = hi - lo > 2 ? 0.5 : 0.25
+        var tick = (lo / step).rounded(.up) * step
+        while tick <= hi + 1e-9 {
+            svg += "<line x1=\"\(f(left))\" y1=\"\(f(py(tick)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(py(tick)))\" stroke=\"#eceff3\"/>"
+            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(py(tick) + 3.5))\" font-size=\"10\" text-anchor=\"end\" fill=\"#444\">\(String(format: "%.2f", tick))</text>\n"
+            tick += step
+        }
+        svg += "<text x=\"16\" y=\"\(f(top + plotHeight / 2))\" font-size=\"11\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(f(top + plotHeight / 2)))\">\(escape(yLabel))</text>\n"
+        // Bars, dots and group labels.
+        for (g, group) in groups.enumerated() {
+            let x0 = left + Double(g) * slot + (slot - barWidth * Double(series.count)) / 2
+            for bar in group.bars where bar.value.isFinite {
+                let x = x0 + Double(bar.series) * barWidth
+                let y0 = py(0), y1 = py(bar.value)
+                svg += "<rect x=\"\(f(x + 1))\" y=\"\(f(min(y0, y1)))\" width=\"\(f(barWidth - 2))\" height=\"\(f(max(1, abs(y1 - y0))))\" "
+                    + "fill=\"\(palette[bar.series % palette.count])\" fill-opacity=\"0.85\"><title>\(escape(bar.tooltip))</title></rect>"
+                if !(lo...hi).contains(bar.value) {
+                    // Cut at the axis: the value printed inside the bar's end.
+                    svg += "<text x=\"\(f(x + barWidth / 2))\" y=\"\(f(bar.value > hi ? y1 + 11 : y1 - 4))\" font-size=\"9\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#fff\">\(String(format: "%.1f", bar.value))</text>"
+                }
+                for (k, p) in bar.points.enumerated() where p.isFinite {
+                    let offset = (Double(k) - Double(bar.points.count - 1) / 2) * min(3, (barWidth - 4) / Double(max(1, bar.points.count)))
+                    svg += "<circle cx=\"\(f(x + barWidth / 2 + offset))\" cy=\"\(f(py(p)))\" r=\"2.2\" fill=\"#fff\" stroke=\"#222\" stroke-width=\"0.9\"/>"
+                }
+                svg += "\n"
+            }
+            let cx = left + (Double(g) + 0.5) * slot, ly = top + plotHeight + 14
+            svg += rotate
+                ? "<text x=\"\(f(cx))\" y=\"\(f(ly))\" font-size=\"11\" text-anchor=\"end\" transform=\"rotate(-35 \(f(cx)) \(f(ly)))\">\(escape(group.name))</text>\n"
+                : "<text x=\"\(f(cx))\" y=\"\(f(ly))\" font-size=\"11\" text-anchor=\"middle\">\(escape(group.name))</text>\n"
+        }
+        // Zero line, references, frame.
+        svg += "<line x1=\"\(f(left))\" y1=\"\(f(py(0)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(py(0)))\" stroke=\"#333\"/>"
+        for r in references where (lo...hi).contains(r.value) {
+            svg += "<line x1=\"\(f(left))\" y1=\"\(f(py(r.value)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(py(r.value)))\" stroke=\"#777\" stroke-dasharray=\"4,3\"/>"
+            svg += "<text x=\"\(f(left + plotWidth - 4))\" y=\"\(f(py(r.value) - 4))\" font-size=\"10\" text-anchor=\"end\" fill=\"#555\">\(escape(r.label))</text>"
+        }
+        svg += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" fill=\"none\" stroke=\"#bbb\"/>\n"
+        // Legend.
+        let lx = left + plotWidth + 24
+        for (i, name) in series.enumerated() {
+            let y = top + 6 + 16 * Double(i)
+            svg += "<rect x=\"\(f(lx))\" y=\"\(f(y))\" width=\"12\" height=\"11\" fill=\"\(palette[i % palette.count])\" fill-opacity=\"0.85\"/>"
+            svg += "<text x=\"\(f(lx + 18))\" y=\"\(f(y + 9.5))\" font-size=\"11\">\(escape(name))</text>\n"
+        }
+        return svg + "</svg>\n"
+    }
+}

@@ -1,0 +1,345 @@
+import XCTest
+import Foundation
+import Analysis
+import Experiments
+import Training
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// The HTML report and the CSV/JSONL exports on hand-made runs: three datasets (one named like an HTML tag) with
+/// two seeds each, two students, an intervention on one dataset, and a failed run whose error quotes HTML.
+final class ReportTests: XCTestCase {
+    static let evil = "<script>alert(1)</script>"
+    static let failure = "cannot read \"x.csv\", line 3:\n<img src=x onerror=alert(1)> & more"
+    static let probe = "method:probe:kNN k=50, layer 6"
+    /// A loss label with a comma in it: the CSV must quote it.
+    static let comma = "student-logconf(α=0.3,warm-up=0.6)"
+
+    var root: URL!
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("w2s-report-\(UUID())")
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
+
+    // MARK: Hand-made runs
+
+    struct ArmNumbers {
+        var auc: Double, accuracy: Double, pgr: Double, interval: (Double, Double), agreement: (Double, Double, Double)
+    }
+
+    func config(_ dataset: String, seed: UInt64) -> ExperimentConfig {
+        ExperimentConfig(dataset: dataset, sizes: .init(weakTrain: 60, strongTrain: 60, validation: 40, test: 60), seed: seed,
+                         weakModel: "all-MiniLM-L6-v2@1", strongModel: "all-MiniLM-L6-v2@2",
+                         losses: [.xent, .logconf(), .logconf(alphaMax: 0.3, warmupFraction: 0.6)], maxLength: 32)
+    }
+
+    func arm(_ role: String, _ variant: String, _ n: ArmNumbers) -> [String: Any] {
+        ["arm": ["role": role, "variant": variant], "description": variant, "test": ["auc": n.auc, "accuracy": n.accuracy],
+         "pgrAUC": n.pgr, "pgrAUCInterval": ["lower": n.interval.0, "upper": n.interval.1, "confidence": 0.95, "resamples": 1000, "usable": 990],
+         "pgrAccuracy": n.pgr - 0.1,
+         "agreement": ["overall": n.agreement.0, "whereSupervisorCorrect": n.agreement.1, "whereSupervisorWrong": n.agreement.2,
+                       "supervisorCorrectCount": 45, "supervisorWrongCount": 15],
+         "training": ["bestStep": 7, "totalSteps": 12, "selection": "validation AUC", "oracleStopAUC": n.auc + 0.01]]
+    }
+
+    /// A finished run: its summary (decoded from JSON like a metrics.json) and its record with the same numbers.
+    func finished(_ dataset: String, seed: UInt64, weak: Double, ceiling: Double, students: [String: ArmNumbers],
+                  probe: ArmNumbers? = nil, created: String) throws -> StoredRun {
+        let c = config(dataset, seed: seed)
+        let configJSON = try JSONSerialization.jsonObject(with: JSONEncoder().encode(c))
+        let order = ["xent", "logconf", "logconf(α=0.3,warm-up=0.6)"].filter { students[$0] != nil }
+        let summaryJSON: [String: Any] = [
+            "runName": c.runName, "config": configJSON,
+            "splitCounts": ["weak_train": 60, "strong_train": 60, "validation": 40, "test": 60],
+            "weak": ["auc": weak, "accuracy": weak - 0.05], "ceiling": ["auc": ceiling, "accuracy": ceiling - 0.05],
+            "weakLabelAccuracy": 0.75, "studentSelection": "validation AUC",
+            "students": order.map { arm("student", $0, students[$0]!) },
+            "methods": probe.map { [arm("method", "probe:kNN k=50, layer 6", $0)] } ?? [],
+            "probeSweep": [], "stageSeconds": ["weak (all-MiniLM-L6-v2@1)": 1.5], "cachedStages": [],
+        ]
+        let summary = try JSONDecoder().decode(RunSummary.self, from: JSONSerialization.data(withJSONObject: summaryJSON))
+        var record = RunRecord(config: c, status: .finished)
+        record.created = created
+        record.metrics = ["weak": ["test_auc": weak, "test_accuracy": weak - 0.05],
+                          "ceiling": ["test_auc": ceiling, "test_accuracy": ceiling - 0.05]]
+        for a in summary.students + summary.methods {
+            record.metrics[a.arm.id] = ["test_auc": a.test.auc, "test_accuracy": a.test.accuracy, "pgr_auc": a.pgrAUC!,
+                                        "pgr_auc_ci_low": a.pgrAUCInterval!.lower, "pgr_auc_ci_high": a.pgrAUCInterval!.upper,
+                                        "pgr_accuracy": a.pgrAccuracy!, "agreement": a.agreement.overall,
+                                        "agreement_supervisor_correct": a.agreement.whereSupervisorCorrect,
+                                        "agreement_supervisor_wrong": a.agreement.whereSupervisorWrong,
+                                        "oracle_stop_auc": a.training!.oracleStopAUC!]
+        }
+        let curves = [StoredRun.CurvePoint(stage: "weak", step: 0, trainLoss: nil, validationScore: 0.6, validationAUC: 0.6, testAUC: 0.58),
+                      StoredRun.CurvePoint(stage: "weak", step: 4, trainLoss: 0.6, validationScore: 0.7, validationAUC: 0.7, testAUC: 0.69),
+                      StoredRun.CurvePoint(stage: "student-xent", step: 4, trainLoss: 0.6, validationScore: 0.8, validationAUC: 0.8, testAUC: 0.74)]
+        return StoredRun(record: record, config: c, summary: summary, curves: curves)
+    }
+
+    func numbers(_ auc: Double, pgr: Double) -> ArmNumbers {
+        ArmNumbers(auc: auc, accuracy: auc - 0.04, pgr: pgr, interval: (pgr - 0.3, pgr + 0.25), agreement: (0.8, 0.9, 0.4))
+    }
+
+    /// sst2, boolq and the evil name, seeds 0 and 1; logconf beats xent on sst2 and boolq, loses on the third;
+    /// the probe only on sst2; a failed cola run.
+    func runs() throws -> [StoredRun] {
+        var runs: [StoredRun] = []
+        let rows: [(String, Double, Double, [Double], [Double])] = [   // dataset, weak, ceiling, xent PGR per seed, logconf PGR per seed
+            ("sst2", 0.70, 0.90, [0.40, 0.50], [0.60, 0.65]),
+            ("boolq", 0.60, 0.70, [0.20, 0.30], [0.35, 0.45]),
+            (Self.evil, 0.55, 0.75, [0.50, 0.40], [0.30, 0.20]),
+        ]
+        for (dataset, weak, ceiling, xent, logconf) in rows {
+            for seed in 0..<2 {
+                let w = weak + 0.02 * Double(seed), c = ceiling + 0.02 * Double(seed)
+                func auc(_ pgr: Double) -> Double { w + pgr * (c - w) }
+                var students = ["xent": numbers(auc(xent[seed]), pgr: xent[seed]), "logconf": numbers(auc(logconf[seed]), pgr: logconf[seed])]
+                if dataset == "sst2" { students["logconf(α=0.3,warm-up=0.6)"] = numbers(auc(0.55), pgr: 0.55) }
+                runs.append(try finished(dataset, seed: UInt64(seed), weak: w, ceiling: c, students: students,
+                                         probe: dataset == "sst2" ? numbers(auc(-0.25), pgr: -0.25) : nil, created: "2025-01-0\(seed + 1)T00:00:00Z"))
+            }
+        }
+        var failed = RunRecord(config: config("cola", seed: 0), status: .failed)
+        failed.error = Self.failure
+        failed.created = "2025-01-03T00:00:00Z"
+        runs.append(StoredRun(record: failed, config: config("cola", seed: 0)))
+        return runs
+    }
+
+    func report() throws -> String {
+        var report = HTMLReport(source: "runs/<mine>", runs: try runs(), problems: ["bad record <b>x</b>"])
+        report.reproduce = { config in
+            HTMLReport.Reproduction(command: "w2s run --dataset '\(config.dataset)' --seeds \(config.seed)",
+                                    caveat: config.dataset == "boolq" ? "Not an exact reproduction: <warm-up>" : nil)
+        }
+        return report.render()
+    }
+
+    // MARK: HTML
+
+    func testEveryDatasetArmAndRunIsShownWithFormattedNumbers() throws {
+        let html = try report()
+        for dataset in ["sst2", "boolq", escaped(Self.evil), "cola"] { XCTAssertTrue(html.contains(dataset), dataset) }
+        for arm in ["weak", "ceiling", "student-xent", "student-logconf", escaped(Self.comma), escaped(Self.probe)] {
+            XCTAssertTrue(html.contains(">\(arm)"), arm)
+        }
+        for run in try runs() { XCTAssertTrue(html.contains(escaped(run.record.id)), run.record.id) }
+        // sst2 weak AUC over seeds 0.70 and 0.72: mean ± sample sd.
+        XCTAssertTrue(html.contains("0.710 <span class=\"sd\">± 0.014</span>"))
+        // sst2 xent PGR 0.40 and 0.50, and each seed's bootstrap interval.
+        XCTAssertTrue(html.contains("0.450 <span class=\"sd\">± 0.071</span>"))
+        XCTAssertTrue(html.contains("s0 [0.10, 0.65]"))
+        XCTAssertTrue(html.contains("s1 [0.20, 0.75]"))
+        // A negative PGR is marked, a missing value says so, the probe is charted and its value printed.
+        XCTAssertTrue(html.contains("class=\"neg num\""))
+        XCTAssertTrue(html.contains("PGR on test AUC per dataset"))
+        // Agreement: overall, supervisor right, supervisor wrong; test examples summed over seeds.
+        XCTAssertTrue(html.contains("where supervisor wrong"))
+        XCTAssertTrue(html.contains("90 / 30"))
+        // Curves, commands (escaped), caveats.
+        XCTAssertTrue(html.contains("AUC during training"))
+        XCTAssertTrue(html.contains("w2s run --dataset &#39;sst2&#39; --seeds 1"))
+        XCTAssertTrue(html.contains("Not an exact reproduction: &lt;warm-up&gt;"))
+        // No undefined number reaches the page (its script aside).
+        let page = html.components(separatedBy: "<script>")[0]
+        for bad in ["NaN", "nan<", "inf<", ">nan", ">inf", "Infinity"] {
+            let found = page.range(of: bad)
+            XCTAssertNil(found, "\(bad) after: \(found.map { String(page[..<$0.upperBound].suffix(200)) } ?? "")")
+        }
+    }
+
+    func testFailedRunIsListedWithItsErrorEscaped() throws {
+        let html = try report()
+        XCTAssertTrue(html.contains("id=\"unfinished\""))
+        XCTAssertTrue(html.contains("status-failed"))
+        XCTAssertTrue(html.contains(escaped(Self.failure)))
+        XCTAssertFalse(html.contains("<img"))
+        XCTAssertTrue(html.contains("bad record &lt;b&gt;x&lt;/b&gt;"))
+        XCTAssertTrue(html.contains("runs/&lt;mine&gt;"))
+    }
+
+    func testTextFromRunsIsEscaped() throws {
+        let html = try report()
+        XCTAssertFalse(html.contains(Self.evil))
+        XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        // The page's own script is the only one.
+        XCTAssertEqual(html.components(separatedBy: "<script").count - 1, 1)
+        // Every inline SVG is well-formed XML (its text escaped too).
+        var rest = Substring(html), charts = 0
+        while let start = rest.range(of: "<svg "), let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex) {
+            let svg = String(rest[start.lowerBound..<end.upperBound])
+            let parser = XMLParser(data: Data(svg.utf8))
+            XCTAssertTrue(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? ""): \(svg.prefix(300))")
+            charts += 1
+            rest = rest[end.upperBound...]
+        }
+        XCTAssertEqual(charts, 1 + 6, "the PGR chart and one curve chart per finished run")
+    }
+
+    func testNothingIsFetched() throws {
+        let html = try report()
+        let attribute = try NSRegularExpression(pattern: "<[a-z][^>]*?\\s(?:src|href|action|srcset|data)\\s*=\\s*(\"[^\"]*\"|'[^']*'|[^\\s>]+)",
+                                              options: [.caseInsensitive])
+        let matches = attribute.matches(in: html, range: NSRange(html.startIndex..., in: html))
+        XCTAssertFalse(matches.isEmpty, "the table of contents links within the page")
+        for m in matches {
+            let value = String(html[Range(m.range(at: 1), in: html)!])
+            XCTAssertFalse(value.lowercased().contains("http") || value.contains("//"), value)
+            XCTAssertTrue(value.hasPrefix("\"#"), "only in-page links: \(value)")
+        }
+        for external in ["<link", "@import", "url(", "<iframe", "<img", "<object"] {
+            XCTAssertFalse(html.lowercased().contains(external), external)
+        }
+    }
+
+    func testComparisonStatesNAndTheUnit() throws {
+        let html = try report()
+        let section = try XCTUnwrap(html.range(of: "id=\"comparison\"")).upperBound
+        let comparison = String(html[section...]).components(separatedBy: "id=\"agreement\"")[0]
+        XCTAssertTrue(comparison.contains(escaped(ComparisonUnit.dataset.explanation)))
+        XCTAssertTrue(comparison.contains("n = 3 dataset settings"))
+        XCTAssertTrue(comparison.contains("one-sided"))
+        XCTAssertTrue(comparison.contains("PGR (AUC)") && comparison.contains("test AUC"))
+        // logconf against xent on PGR: wins on sst2 and boolq, not on the third; n = 3 pairs.
+        let row = try XCTUnwrap(comparison.components(separatedBy: "<tr>").first { $0.contains(">student-logconf<") })
+        XCTAssertTrue(row.contains(">3<"), row)
+        XCTAssertTrue(row.contains(">2/3<"), row)
+        let expected = try ArmComparison.compare(try runs().map(\.record), metric: "pgr_auc", baseline: "student-xent",
+                                                 alternative: .greater).first { $0.arm == "student-logconf" }!
+        XCTAssertEqual(expected.pairs.count, 3)
+        XCTAssertTrue(row.contains(String(format: "%+.3f", expected.meanDifference)), row)
+        XCTAssertTrue(row.contains(String(format: "%.3f", expected.tTest!.pValue)), row)
+        // Arms run on one dataset only still state their n.
+        let probe = try XCTUnwrap(comparison.components(separatedBy: "<tr>").first { $0.contains(">\(escaped(Self.probe))<") })
+        XCTAssertTrue(probe.contains(">1<") && probe.contains(">0/1<"), probe)
+    }
+
+    func testEmptyDirectoryStillRenders() {
+        let html = HTMLReport(source: "runs", runs: []).render()
+        XCTAssertTrue(html.contains("No finished runs."))
+        XCTAssertTrue(html.hasSuffix("</html>\n"))
+    }
+
+    // MARK: Reading a runs directory
+
+    func testStoredRunsReadRecordConfigSummaryAndCurves() throws {
+        let store = try RunStore(root: root)
+        let run = try runs()[0]
+        try store.write(run.record)
+        let directory = root.appendingPathComponent(run.record.id)
+        try AtomicFile.writeJSON(run.config!, to: directory.appendingPathComponent("config.json"))
+        try AtomicFile.writeJSON(run.summary!, to: directory.appendingPathComponent("metrics.json"))
+        // An older curves.csv: stage names unquoted, one of them with a comma.
+        try Data("""
+            stage,step,train_loss,validation_score,validation_auc,test_auc
+            weak,0,,0.6,0.6,0.58
+            student-logconf(α=0.3,warm-up=0.6),4,0.61,0.8,0.8,
+            "student-logconf(α=0.3,warm-up=0.6)",8,0.5,0.85,0.85,0.7
+
+            """.utf8).write(to: directory.appendingPathComponent("curves.csv"))
+        let loaded = store.storedRuns()
+        XCTAssertEqual(loaded.runs.count, 1)
+        XCTAssertTrue(loaded.problems.isEmpty)
+        let stored = loaded.runs[0]
+        XCTAssertEqual(stored.config, run.config)
+        XCTAssertEqual(stored.summary?.students.map(\.arm.id), ["student-xent", "student-logconf", Self.comma])
+        XCTAssertEqual(stored.curves, [
+            StoredRun.CurvePoint(stage: "weak", step: 0, trainLoss: nil, validationScore: 0.6, validationAUC: 0.6, testAUC: 0.58),
+            StoredRun.CurvePoint(stage: Self.comma, step: 4, trainLoss: 0.61, validationScore: 0.8, validationAUC: 0.8, testAUC: nil),
+            StoredRun.CurvePoint(stage: Self.comma, step: 8, trainLoss: 0.5, validationScore: 0.85, validationAUC: 0.85, testAUC: 0.7),
+        ])
+        XCTAssertEqual(store.storedRuns(datasets: ["boolq"]).runs.count, 0)
+        XCTAssertEqual(store.storedRuns(datasets: ["sst2", "boolq"]).runs.count, 1)
+    }
+
+    // MARK: Exports
+
+    func testCSVExportParsesBackOneRowPerRunStageAndMetric() throws {
+        let runs = try runs()
+        let table = parseCSV(ResultsExport.csv(runs))
+        XCTAssertEqual(table.first, ResultsExport.columns)
+        let rows = table.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(ResultsExport.columns, $0)) }
+        XCTAssertTrue(table.dropFirst().allSatisfy { $0.count == ResultsExport.columns.count })
+        let metricCount = runs.map { $0.record.metrics.values.map(\.count).reduce(0, +) }.reduce(0, +)
+        XCTAssertEqual(rows.count, metricCount + 1, "every metric, and one row for the failed run")
+
+        let sst2 = runs[0]
+        let row = try XCTUnwrap(rows.first { $0["run_id"] == sst2.record.id && $0["stage"] == Self.comma && $0["metric"] == "test_auc" })
+        XCTAssertEqual(Double(row["value"]!), sst2.record.metrics[Self.comma]!["test_auc"]!)
+        XCTAssertEqual(row["dataset"], "sst2")
+        XCTAssertEqual(row["seed"], "0")
+        XCTAssertEqual(row["mode"], "head")
+        XCTAssertEqual(row["weak_model"], "all-MiniLM-L6-v2@1")
+        XCTAssertEqual(row["strong_model"], "all-MiniLM-L6-v2@2")
+        XCTAssertEqual([row["weak_train"], row["strong_train"], row["validation"], row["test"]], ["60", "60", "40", "60"])
+        XCTAssertEqual(row["losses"], "xent;logconf;logconf(α=0.3,warm-up=0.6)")
+        XCTAssertEqual(row["lr_weak"], "0.001")
+        XCTAssertEqual(row["lr_strong"], "0.001")
+        XCTAssertEqual(row["epochs"], "3")
+        XCTAssertEqual(row["max_length"], "32")
+        XCTAssertEqual(row["status"], "finished")
+        XCTAssertEqual(row["setting"], sst2.record.setting)
+
+        let failed = try XCTUnwrap(rows.first { $0["status"] == "failed" })
+        XCTAssertEqual(failed["error"], Self.failure, "quotes, commas and the line break survive")
+        XCTAssertEqual(failed["dataset"], "cola")
+        XCTAssertEqual([failed["stage"], failed["metric"], failed["value"]], ["", "", ""])
+        XCTAssertTrue(rows.contains { $0["dataset"] == Self.evil })
+    }
+
+    func testJSONLinesExportParsesBack() throws {
+        let runs = try runs()
+        let lines = ResultsExport.jsonl(runs).split(separator: "\n")
+        XCTAssertEqual(lines.count, parseCSV(ResultsExport.csv(runs)).count - 1)
+        for line in lines {
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            XCTAssertEqual(Set(object.keys), Set(ResultsExport.columns))
+        }
+        let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let failed = try XCTUnwrap(objects.first { $0["status"] as? String == "failed" })
+        XCTAssertEqual(failed["error"] as? String, Self.failure)
+        XCTAssertTrue(failed["value"] is NSNull)
+        let first = objects.first { $0["run_id"] as? String == runs[0].record.id && $0["stage"] as? String == "weak" && $0["metric"] as? String == "test_auc" }!
+        XCTAssertEqual(first["value"] as? Double, 0.70)
+        XCTAssertEqual(first["seed"] as? Int, 0)
+        XCTAssertEqual(first["losses"] as? [String], ["xent", "logconf", "logconf(α=0.3,warm-up=0.6)"])
+        XCTAssertEqual(first["lr_weak"] as? Double, 0.001)
+    }
+
+    // MARK: Helpers
+
+    /// The test's own reading of RFC 4180 (not the library's), so a quoting mistake cannot cancel itself out.
+    func parseCSV(_ text: String) -> [[String]] {
+        var rows: [[String]] = [], row: [String] = [], field = "", inQuotes = false
+        let chars = Array(text)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if inQuotes {
+                if c == "\"" {
+                    if i + 1 < chars.count, chars[i + 1] == "\"" { field.append("\""); i += 1 } else { inQuotes = false }
+                } else { field.append(c) }
+            } else if c == "\"" {
+                inQuotes = true
+            } else if c == "," {
+                row.append(field); field = ""
+            } else if c == "\n" {
+                row.append(field); rows.append(row); row = []; field = ""
+            } else {
+                field.append(c)
+            }
+            i += 1
+        }
+        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        return rows
+    }
+
+    /// How the page writes a text.
+    func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "'", with: "&#39;")
+    }
+}
