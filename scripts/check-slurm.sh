@@ -225,11 +225,23 @@ for r in $s2_runs; do
   fi
 done
 before=$(for r in $s2_runs; do echo "$r $(record created "$r") $(record finished "$r")"; done)
+# Seen from another node (a login node), the cancelled run's pid means nothing and it reads "running"; its Slurm
+# task id, gone from the queue, is what tells the resubmission it is lost.
+check "the cancelled run records its Slurm task ${job2}_$victim_task" test "$(record slurmJob "$victim_run")" = "${job2}_$victim_task"
+python3 - "$runs/$victim_run/record.json" <<'PY'
+import json, sys
+path = sys.argv[1]
+record = json.load(open(path)); record["host"] = "another-node"
+json.dump(record, open(path, "w"))
+PY
+line=$(status_line s2)
+check "from another node it reads running: $line" test "$line" = "sweep s2: 3 finished, 1 running, 0 interrupted, 0 failed, 0 pending (of 4)"
 
 w2s_ok resubmit2 sweep submit --name s2 --runs-dir "$runs" --slurm --parallel 1 --time 00:30:00 --mem 2G \
   --cpus-per-task 1 || finish
 submitted resubmit2 || finish
 job3=$job
+check "the resubmission names the run lost from the queue" grep -q "resubmitting 1 runs whose Slurm task is gone from the queue: $victim_task" "$out/resubmit2"
 check "the resubmission's array is only the cancelled index $victim_task (got ${indices% })" test "$indices" = "$victim_task "
 check "the resubmission is a new job ($job3 after $job2)" test "$job3" -gt "$job2"
 wait_gone "$job3"

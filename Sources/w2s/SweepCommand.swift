@@ -191,7 +191,7 @@ struct SweepCommand: ParsableCommand {
                 let state = status.states[i]
                 guard all || state == .failed || state == .interrupted || state == .running else { continue }
                 let record = status.records[i]
-                let detail = state == .failed ? ": \(record?.error ?? "")" : state == .running ? " (on \(record?.host ?? "?"), pid \(record?.pid ?? 0))" : ""
+                let detail = state == .failed ? ": \(record?.error ?? "")" : state == .running ? " (on \(record?.host ?? "?"), pid \(record?.pid ?? 0)\(record?.slurmJob.map { ", Slurm task \($0)" } ?? ""))" : ""
                 print("[\(i)] \(config.runName) \(state.rawValue)\(detail)")
             }
             print(status.summary)
@@ -225,12 +225,19 @@ struct SweepCommand: ParsableCommand {
 
         func run() throws {
             let status = try target.status()
-            let indices = status.toRun
+            // A run whose record says running on another node is lost if its Slurm task has left the queue.
+            let queued = slurmQueue()
+            let lost = status.indices(.running).filter { i in
+                guard let job = status.records[i]?.slurmJob, let queued else { return false }
+                return !queued.contains(job)
+            }
+            let indices = (status.toRun + lost).sorted()
             guard !indices.isEmpty else {
                 print("nothing to submit: \(status.summary)")
                 return
             }
-            let running = status.indices(.running)
+            if !lost.isEmpty { print("resubmitting \(lost.count) runs whose Slurm task is gone from the queue: \(lost.map(String.init).joined(separator: ","))") }
+            let running = status.indices(.running).filter { !lost.contains($0) }
             if !running.isEmpty { print("leaving \(running.count) running runs alone: \(running.map(String.init).joined(separator: ","))") }
             let plan = status.plan
             let needsData = indices.contains { plan.runs[$0].userData == nil }
@@ -266,6 +273,20 @@ struct SweepCommand: ParsableCommand {
             print("submitted job \(job): array \(script.arraySpecification)")
         }
     }
+}
+
+/// The ids of every job and array task in Slurm's queue ("JOB" or "JOB_TASK"), or nil when squeue cannot tell.
+func slurmQueue() -> Set<String>? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["squeue", "--noheader", "--array", "--format=%i"]
+    let out = Pipe()
+    process.standardOutput = out; process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return nil }
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { return nil }
+    return Set(text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) })
 }
 
 /// Progress over a whole sweep: done, failed, and an ETA from the mean time of the runs finished so far.

@@ -29,6 +29,9 @@ public struct RunRecord: Codable, Sendable, Hashable {
     public var error: String?
     public var host: String
     public var pid: Int32
+    /// The Slurm job that ran it ("JOB_TASK" for an array task), so another node can tell a task that died from
+    /// one still running: a pid means nothing off its host.
+    public var slurmJob: String?
     public var finished: String?
     /// Arm id ("weak", "student-xent", "method:probe:…") → metric name → value (finite values only).
     public var metrics: [String: [String: Double]]
@@ -49,6 +52,12 @@ public struct RunRecord: Codable, Sendable, Hashable {
         losses = config.losses.map(\.label); methods = config.methods.map(\.rawValue)
         self.status = status
         host = ProcessInfo.processInfo.hostName; pid = getpid()
+        let environment = ProcessInfo.processInfo.environment
+        if let array = environment["SLURM_ARRAY_JOB_ID"], let task = environment["SLURM_ARRAY_TASK_ID"] {
+            slurmJob = "\(array)_\(task)"
+        } else {
+            slurmJob = environment["SLURM_JOB_ID"]
+        }
         metrics = [:]; timings = [:]
     }
 }
