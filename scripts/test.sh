@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 ./scripts/check-cli.sh
+./scripts/check-download.sh
 swift test -c release "$@"
