@@ -4,8 +4,8 @@
 #
 #   swift build -c release --product w2s && scripts/check-cli.sh [path/to/w2s]
 #
-# Runs in an empty temporary directory with W2S_MODELS pointing at an empty folder and W2S_DATA unset, so a flag
-# that slips through validation fails on the missing dataset folder or models (not the expected message) instead
+# Runs in an empty temporary directory with W2S_MODELS and HOME pointing at empty folders and W2S_DATA unset, so a
+# flag that slips through validation fails on the missing dataset or models (not the expected message) instead
 # of training. Ends with "N passed, N failed"; exits non-zero if any check failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -20,9 +20,9 @@ w2s="$(cd "$(dirname "$w2s")" && pwd)/$(basename "$w2s")"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-mkdir no-models
-export W2S_MODELS="$work/no-models"
-unset W2S_DATA
+mkdir no-models home
+export W2S_MODELS="$work/no-models" HOME="$work/home"
+unset W2S_DATA W2S_DATA_MIRROR
 
 passed=0
 failed=0
@@ -122,8 +122,15 @@ refuse "Unknown option '--sizes'" demo --sizes 100,100,50,100
 # Your own file needs no dataset folder (there is none here): the run gets as far as loading the (absent) models.
 printf '{"text": "good", "label": 1}\n{"text": "bad", "label": 0}\n' > mine.jsonl
 refuse "is not installed" run --dataset mine.jsonl --quiet --runs-dir "$work/runs"
-# A registered dataset still needs one, and says so.
-refuse "no dataset folder found" run --dataset sst2 --quiet --runs-dir "$work/runs"
+# A registered dataset still needs one, and says how to download it, before any run starts.
+refuse "Download it, pinned and verified: \`w2s datasets download sst2\`" run --dataset sst2 --quiet --runs-dir "$work/runs"
+refuse "w2s datasets download sst2 --data-dir $work/elsewhere" run --dataset sst2 --data-dir "$work/elsewhere" --quiet --runs-dir "$work/runs"
+
+# Downloads: names and mirrors are checked before anything is fetched.
+refuse "unknown dataset 'sst3'" datasets download sst3
+refuse "--mirror: mirror 'ftp://example.invalid/d': only http://, https:// and file://" datasets download --mirror ftp://example.invalid/d sst2
+refuse "--mirror: mirror '$work/no-such-mirror': there is no such folder" demo --mirror "$work/no-such-mirror"
+W2S_DATA_MIRROR=gopher://x refuse "mirror 'gopher://x': only http://" datasets download sst2
 
 # --help shows each default, from ExperimentDefaults and InterventionSettings().
 shows "--epochs <epochs> Epochs. (default: 3)" run --help
@@ -152,6 +159,9 @@ shows "students on sst2, twitter_sentiment and ag_news" demo --help
 shows "(default: sst2,twitter_sentiment,ag_news)" demo --help
 shows "(default: 500,500,200,500)" demo --help
 shows "(default: 1e-3 head, 8e-5 lora/full)" demo --help
+shows "(default: \$W2S_DATA_MIRROR)" demo --help
+shows "(default: \$W2S_DATA_MIRROR)" datasets download --help
+shows "missing: w2s datasets download sst2" datasets list
 
 echo "check-cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

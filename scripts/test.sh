@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 ./scripts/check-cli.sh
+./scripts/check-download.sh
 ./scripts/check-slurm.sh
 ./scripts/check-report.sh
 swift test -c release "$@"

@@ -5,23 +5,40 @@ import Transformers
 
 struct DatasetsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "datasets", abstract: "List the benchmark datasets and inspect their binary conversion.",
-        subcommands: [List.self, Show.self], defaultSubcommand: List.self)
+        commandName: "datasets", abstract: "List, download and inspect the benchmark datasets.",
+        subcommands: [List.self, Download.self, Show.self], defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Name, source, pool sizes, balance, split counts and presence of each dataset.")
-        @Option(help: "Folder of raw datasets (default: ../shared/datasets when present, else $W2S_DATA).") var dataDir: String?
+        static let configuration = CommandConfiguration(abstract: "Each dataset: pool sizes, balance, split counts, where it is read from (files verified), where it came from and its licence.")
+        @Option(help: ArgumentHelp(StorageOptions.dataDirectoryHelp)) var dataDir: String?
         @Option(help: "Seed for the split counts.") var seed: UInt64 = 0
 
         func run() throws {
-            let directory = try DataDirectory.resolve(dataDir)
-            print("datasets in \(directory.path) (default split sizes \(SplitSizes.cpuDefault.weakTrain)/\(SplitSizes.cpuDefault.strongTrain)/\(SplitSizes.cpuDefault.validation)/\(SplitSizes.cpuDefault.test) weak/strong/val/test):")
+            let searched = dataDir.map { "--data-dir \($0)" }
+                ?? ProcessInfo.processInfo.environment[DataDirectory.environmentVariable].flatMap { $0.isEmpty ? nil : "$W2S_DATA=\($0)" }
+                ?? "whichever of " + DataDirectory.defaultCandidates().map(\.path).joined(separator: " and ") + " holds it"
+            print("datasets, read from \(searched) (default split sizes \(SplitSizes.cpuDefault.weakTrain)/\(SplitSizes.cpuDefault.strongTrain)/\(SplitSizes.cpuDefault.validation)/\(SplitSizes.cpuDefault.test) weak/strong/val/test):")
             print("name                  pool: train / eval   positive%   splits weak/strong/val/test   train split")
             for definition in DatasetRegistry.standard.definitions {
                 let name = definition.name.padding(toLength: 20, withPad: " ", startingAt: 0)
+                let directory = try DataDirectory.resolve(dataDir, for: [definition.name])
+                let origin = "from \(definition.source.origin) · licence: \(definition.source.licence.nonCommercial ? "NON-COMMERCIAL use only: " : "")\(definition.source.licence.terms)"
                 guard DatasetRegistry.standard.isPresent(definition.name, dataDirectory: directory) else {
-                    print("\(name)  missing (expected \(definition.files.joined(separator: ", ")))"); continue
+                    print("\(name)  missing: \(DataDirectory.downloadCommand(definition.name, into: directory))")
+                    print("      \(origin)")
+                    continue
                 }
+                let folder = directory.appendingPathComponent(definition.folder)
+                let problems = definition.source.files.compactMap { file -> String? in
+                    switch DatasetDownloader.state(of: file, at: folder.appendingPathComponent(file.name)) {
+                    case .verified: return nil
+                    case .missing: return "\(file.name) unreadable"
+                    case let .wrongSize(size): return "\(file.name) has \(size) bytes, pinned \(file.bytes)"
+                    case .wrongHash: return "\(file.name) differs from the pinned sha256"
+                    }
+                }
+                let state = problems.isEmpty ? "present in \(directory.path), verified"
+                    : "present in \(directory.path), NOT the pinned files (\(problems.joined(separator: "; "))): \(DataDirectory.downloadCommand(definition.name, into: directory)) replaces them"
                 do {
                     let pools = try DatasetRegistry.standard.pools(definition.name, dataDirectory: directory)
                     let all = (pools.train ?? []) + pools.evaluation
@@ -32,14 +49,44 @@ struct DatasetsCommand: ParsableCommand {
                 } catch {
                     print("\(name)  error: \(error)")
                 }
+                print("      \(state)")
+                print("      \(origin)")
             }
+        }
+    }
+
+    struct Download: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Download datasets' raw files from their pinned sources (or a mirror), verifying each file's size and sha256.",
+            discussion: """
+            Each raw file is fetched from its public repository at the commit it was pinned at (or from --mirror), \
+            written to a temporary name, verified against its pinned size and sha256 and only then renamed into place. \
+            An interrupted download resumes from where it stopped when run again; files already present and verified \
+            are not fetched again. Target: --data-dir, else $\(DataDirectory.environmentVariable), else ~/.cache/w2s/datasets.
+            """)
+        @Argument(help: "Datasets (names from `w2s datasets list`; a folder such as ethics means all its tasks), or all (the default).")
+        var names: [String] = []
+        @Option(help: "Folder to download into (default: $W2S_DATA, else ~/.cache/w2s/datasets).") var dataDir: String?
+        @Option(help: ArgumentHelp(DatasetDownloads.mirrorHelp)) var mirror: String?
+        @Flag(help: "No progress display.") var quiet = false
+
+        func validate() throws {
+            _ = try DatasetDownloads.definitions(names)
+            if let mirror {
+                do { _ = try DatasetMirror(parsing: mirror) } catch { throw ValidationError("--mirror: \(error)") }
+            }
+        }
+
+        func run() throws {
+            try DatasetDownloads.run(try DatasetDownloads.definitions(names), into: DataDirectory.downloadTarget(dataDir),
+                                     mirror: try DatasetMirror.choose(option: mirror), quiet: quiet)
         }
     }
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Formatted examples with labels and token-length percentiles.")
         @Argument(help: "Dataset name, or your own .jsonl/.csv/.tsv file.") var name: String
-        @Option(help: "Folder of raw datasets.") var dataDir: String?
+        @Option(help: ArgumentHelp(StorageOptions.dataDirectoryHelp)) var dataDir: String?
         @Option(help: "Examples to print.") var count = 4
         @Option(help: "Tokenizer for the length percentiles (an installed model).") var tokenizer = "all-mpnet-base-v2"
         @Option(help: "Seed.") var seed: UInt64 = 0
@@ -53,7 +100,7 @@ struct DatasetsCommand: ParsableCommand {
                 print("\(source.name): your file \(source.path)\nsplits weak/strong/val/test: \(splits.weakTrain.count)/\(splits.strongTrain.count)/\(splits.validation.count)/\(splits.test.count) (balanced, carved from the file)\n")
             } else {
                 let definition = try DatasetRegistry.standard.definition(name)
-                splits = try DatasetRegistry.standard.load(name, dataDirectory: try DataDirectory.resolve(dataDir), seed: seed)
+                splits = try DatasetRegistry.standard.load(name, dataDirectory: try DataDirectory.resolve(dataDir, for: [name]), seed: seed)
                 print("\(definition.name): \(definition.summary)\nconversion: \(definition.conversion)\n")
             }
             for example in splits.test.prefix(count) {

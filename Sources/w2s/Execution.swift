@@ -12,12 +12,13 @@ enum Execution {
 
     /// Runs the configurations in order (finished stages come from the cache) and prints their tables. A run that
     /// fails is recorded as failed with its error and the others go on; the command then exits non-zero.
-    static func run(_ configs: [ExperimentConfig], runsDirectory: String, dataDirectory: URL, quiet: Bool) throws {
+    /// `dataDirectory` names the folder each run's registered dataset is read from.
+    static func run(_ configs: [ExperimentConfig], runsDirectory: String, dataDirectory: (ExperimentConfig) throws -> URL, quiet: Bool) throws {
         let root = URL(fileURLWithPath: runsDirectory)
         let store = try openStore(runsDirectory: runsDirectory)
         var summaries: [RunSummary] = [], failures: [(String, Error)] = []
         for (i, config) in configs.enumerated() {
-            let pipeline = WeakToStrongPipeline(config: config, runsRoot: root, dataDirectory: dataDirectory,
+            let pipeline = WeakToStrongPipeline(config: config, runsRoot: root, dataDirectory: try dataDirectory(config),
                                                 progress: ProgressDisplay(quiet: quiet))
             if !quiet { FileHandle.standardError.write(Data("▶ run \(i + 1)/\(configs.count): \(config.runName)\n".utf8)) }
             do {

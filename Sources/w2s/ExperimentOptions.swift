@@ -36,11 +36,17 @@ struct ExperimentOptions: ParsableArguments {
         return (source.name, source)
     }
 
-    /// Runs the configurations and prints their tables. The dataset folder is looked up only if a registered
-    /// dataset needs it.
+    /// Runs the configurations and prints their tables. Each run's dataset folder is looked up for its dataset
+    /// (none for your own file); a registered dataset missing there stops the command before any run, with the
+    /// command that downloads it.
     func execute(_ configs: [ExperimentConfig]) throws {
-        let dataDirectory = try storage.dataDirectory(needed: configs.contains { $0.userData == nil })
-        try Execution.run(configs, runsDirectory: storage.runsDir, dataDirectory: dataDirectory, quiet: quiet)
+        for config in configs {
+            for name in config.registeredDatasets {
+                try DatasetRegistry.standard.requirePresent(name, dataDirectory: try storage.dataDirectory(for: [name]))
+            }
+        }
+        try Execution.run(configs, runsDirectory: storage.runsDir, dataDirectory: { try storage.dataDirectory(for: $0.registeredDatasets) },
+                          quiet: quiet)
     }
 }
 

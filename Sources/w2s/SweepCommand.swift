@@ -123,13 +123,13 @@ struct SweepCommand: ParsableCommand {
             note("sweep \(plan.name): \(selected.count) selected, \(finished.count) already finished"
                  + (running.isEmpty ? "" : ", \(running.count) running elsewhere (skipped)") + ", \(todo.count) to run")
             guard !todo.isEmpty else { return }
-            let dataDirectory = try target.storage.dataDirectory(needed: todo.contains { plan.runs[$0].userData == nil })
             var progress = SweepProgress(total: todo.count)
             if jobs == 1 {
                 for i in todo {
                     let config = plan.runs[i]
                     note(progress.line(starting: "[\(i)] \(config.runName)"))
-                    let pipeline = WeakToStrongPipeline(config: config, runsRoot: target.runsRoot, dataDirectory: dataDirectory,
+                    let pipeline = WeakToStrongPipeline(config: config, runsRoot: target.runsRoot,
+                                                        dataDirectory: try target.storage.dataDirectory(for: config.registeredDatasets),
                                                         progress: ProgressDisplay(quiet: quiet))
                     do { try pipeline.run(); progress.finished() } catch {
                         progress.failed()
@@ -137,14 +137,15 @@ struct SweepCommand: ParsableCommand {
                     }
                 }
             } else {
-                try runInProcesses(todo, plan: plan, dataDirectory: dataDirectory, progress: &progress)
+                try runInProcesses(todo, plan: plan, progress: &progress)
             }
             note(progress.line(starting: "done") + "\n" + (try target.status().summary))
             if progress.failures > 0 { throw ExitCode.failure }
         }
 
         /// Each run in a child `w2s sweep run --index i`, `jobs` at a time.
-        func runInProcesses(_ todo: [Int], plan: SweepPlan, dataDirectory: URL, progress: inout SweepProgress) throws {
+        /// A child finds each run's dataset folder itself, as this process would; an explicit --data-dir is passed on.
+        func runInProcesses(_ todo: [Int], plan: SweepPlan, progress: inout SweepProgress) throws {
             var queue = todo[...]
             var active: [(index: Int, process: Process)] = []
             let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
@@ -153,7 +154,7 @@ struct SweepCommand: ParsableCommand {
                     let process = Process()
                     process.executableURL = currentExecutable()
                     process.arguments = ["sweep", "run", "--name", plan.name, "--runs-dir", target.runsRoot.path, "--index", "\(i)", "--quiet"]
-                        + (target.storage.dataDir == nil ? [] : ["--data-dir", dataDirectory.path])
+                        + (target.storage.dataDir.map { ["--data-dir", URL(fileURLWithPath: $0).path] } ?? [])
                     var environment = ProcessInfo.processInfo.environment
                     environment["OPENBLAS_NUM_THREADS"] = "\(threads)"
                     process.environment = environment
@@ -240,8 +241,9 @@ struct SweepCommand: ParsableCommand {
             let running = status.indices(.running).filter { !lost.contains($0) }
             if !running.isEmpty { print("leaving \(running.count) running runs alone: \(running.map(String.init).joined(separator: ","))") }
             let plan = status.plan
-            let needsData = indices.contains { plan.runs[$0].userData == nil }
-            let dataDirectory = needsData ? try target.storage.dataDirectory(needed: true).standardizedFileURL.path : nil
+            var datasets: [String] = []
+            for i in indices { for name in plan.runs[i].registeredDatasets where !datasets.contains(name) { datasets.append(name) } }
+            let dataDirectory = datasets.isEmpty ? nil : try target.storage.dataDirectory(for: datasets).standardizedFileURL.path
             var environment = ["W2S_MODELS": ModelStore.defaultRoot().standardizedFileURL.path]
             if let data = ProcessInfo.processInfo.environment["W2S_DATA"] { environment["W2S_DATA"] = data }
             let script = SlurmScript(sweep: plan.name, indices: indices, parallel: parallel, cpusPerTask: cpusPerTask, memory: mem, time: time,

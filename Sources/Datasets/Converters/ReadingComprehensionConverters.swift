@@ -7,7 +7,12 @@ enum ReadingComprehensionConverters {
         DatasetDefinition(
             name: "boolq", summary: "BoolQ yes/no questions over Wikipedia passages",
             conversion: "passage → text, question → pair, answer true (1) / false (0); train missing, every split carved from val.jsonl (test.jsonl is unlabelled). Grouped by question.",
-            files: ["val.jsonl"], hasTrainSplit: false) { folder, name in
+            source: .github("DavidHe137/mice", commit: "e70addc73cae5c9dab5c64ccd7fe2e4bd660ad2c",
+                            licence: .init("CC BY-SA 3.0 (the BoolQ authors' README; this SuperGLUE copy has no licence file)"),
+                            files: [
+                                .init("val.jsonl", path: "data/BoolQ/val.jsonl", bytes: 2254565, sha256: "0c86a5045886e5795fe9052003873f7d94b88ed3028a33007c51d99e44fd66d9"),
+                            ]),
+            hasTrainSplit: false) { folder, name in
             let url = Convert.file(folder, "val.jsonl")
             return ConvertedDataset(train: nil, evaluation: try JSONLinesReader.objects(url).map { line, o in
                 let question = try Convert.string(o, "question", url, line), passage = try Convert.string(o, "passage", url, line)
@@ -21,7 +26,13 @@ enum ReadingComprehensionConverters {
         DatasetDefinition(
             name: "multirc", summary: "MultiRC multi-sentence reading comprehension (SuperGLUE)",
             conversion: "passage + question → text, each candidate answer → pair, labelled correct (1) / incorrect (0); grouped by passage so no passage straddles splits; train.jsonl is the training pool, val.jsonl the test pool.",
-            files: ["train.jsonl", "val.jsonl"], hasTrainSplit: true) { folder, name in
+            source: .github("DavidHe137/mice", commit: "e70addc73cae5c9dab5c64ccd7fe2e4bd660ad2c",
+                            licence: .init("not stated in the source (a copy of SuperGLUE's MultiRC)"),
+                            files: [
+                                .init("train.jsonl", path: "data/MultiRC/train.jsonl", bytes: 3094341, sha256: "bb73d0838618f8269190a2533fead3140607558975ea0df6511fa534e8d3535c"),
+                                .init("val.jsonl", path: "data/MultiRC/val.jsonl", bytes: 550086, sha256: "d2b480195b15574ac00d52c4479f630bc161a7ab2de77e970fd00652846953ee"),
+                            ]),
+            hasTrainSplit: true) { folder, name in
             func load(_ file: String) throws -> [Example] {
                 let url = Convert.file(folder, file)
                 var examples: [Example] = []
@@ -54,7 +65,13 @@ enum ReadingComprehensionConverters {
         DatasetDefinition(
             name: "mc_taco", summary: "MC-TACO temporal commonsense (plausible vs implausible answers)",
             conversion: "sentence + question → text, candidate answer → pair, yes (1) / no (0); no train split by design, every split carved from dev + test; grouped by question.",
-            files: ["dev_3783.tsv", "test_9442.tsv"], hasTrainSplit: false) { folder, name in
+            source: .github("CogComp/MCTACO", commit: "0ba9b790ad5a87ab3eef0f0cb7819408192f9729",
+                            licence: .init("not stated in the source"),
+                            files: [
+                                .init("dev_3783.tsv", path: "dataset/dev_3783.tsv", bytes: 679912, sha256: "8de54f6d3e0a6466e4ba2c5179c7f9ac3442eeba8683c46fd712f5f54751d6dd"),
+                                .init("test_9442.tsv", path: "dataset/test_9442.tsv", bytes: 1705225, sha256: "47e12f88559eb0735eeca2af2d0a3ed48efb3bb2742ff31de9fcfc9a76094354"),
+                            ]),
+            hasTrainSplit: false) { folder, name in
             var examples: [Example] = []
             for file in ["dev_3783.tsv", "test_9442.tsv"] {
                 let url = Convert.file(folder, file)

@@ -10,7 +10,12 @@ enum SentencePairConverters {
         DatasetDefinition(
             name: "anli", summary: "Adversarial NLI, round 2 dev set",
             conversion: "premise → text, hypothesis → pair; entailment (1) vs contradiction (0), neutral dropped; only R2 dev obtainable, every split carved from it, grouped by premise.",
-            files: ["ANLI_analysis_r2_dev.csv"], hasTrainSplit: false) { folder, name in
+            source: .github("facebookresearch/anli", commit: "b5ce27af54a53bd495af7260fdc485000eed15f8",
+                            licence: .nonCommercial("CC BY-NC 4.0 (LICENSE)"),
+                            files: [
+                                .init("ANLI_analysis_r2_dev.csv", path: "anlizinganli/anli_annot_v0.2/ANLI_analysis_r2_dev.csv", bytes: 1292676, sha256: "da676b66bdb0ffab045aa6500425115efe20665355bff15dce16b05cf9819984"),
+                            ]),
+            hasTrainSplit: false) { folder, name in
             let url = Convert.file(folder, "ANLI_analysis_r2_dev.csv")
             return ConvertedDataset(train: nil, evaluation: try DelimitedReader.table(url, separator: ",").compactMap { r in
                 guard let label = try inference.label(try r["gold_label"], url, line: r.line) else { return nil }
@@ -22,7 +27,13 @@ enum SentencePairConverters {
         DatasetDefinition(
             name: "wic", summary: "Word-in-Context (SuperGLUE)",
             conversion: "\"word: sentence1\" → text, sentence2 → pair; same sense (1) / different (0); train.jsonl is the training pool, val.jsonl the test pool.",
-            files: ["train.jsonl", "val.jsonl"], hasTrainSplit: true) { folder, name in
+            source: .github("DavidHe137/mice", commit: "e70addc73cae5c9dab5c64ccd7fe2e4bd660ad2c",
+                            licence: .nonCommercial("not stated in the source (a copy of SuperGLUE's WiC); upstream WiC is CC BY-NC 4.0 (unverified)"),
+                            files: [
+                                .init("train.jsonl", path: "data/WiC/train.jsonl", bytes: 1211413, sha256: "ce301970aaf361ade6c1d218fe15c50b185b14a4bcb618c5785a8484a46f9943"),
+                                .init("val.jsonl", path: "data/WiC/val.jsonl", bytes: 146302, sha256: "9f7207c88beba42cbc139de4c62ce05b23bffc189b3d561594b160e0c3920c0b"),
+                            ]),
+            hasTrainSplit: true) { folder, name in
             func load(_ file: String) throws -> [Example] {
                 let url = Convert.file(folder, file)
                 return try JSONLinesReader.objects(url).map { line, o in

@@ -2,8 +2,8 @@ import Foundation
 
 public enum DatasetError: Error, CustomStringConvertible {
     case unknownDataset(String, known: [String])
-    case missingFiles(dataset: String, folder: URL, files: [String])
-    case noDataDirectory(tried: [String])
+    /// Raw files of a registered dataset absent from `dataDirectory/folder`.
+    case missingFiles(dataset: String, dataDirectory: URL, folder: String, files: [String])
     case malformed(file: URL, line: Int, what: String)
     case missingColumn(file: URL, column: String, available: [String])
     case badLabel(file: URL, line: Int, value: String, allowed: String)
@@ -26,10 +26,8 @@ public enum DatasetError: Error, CustomStringConvertible {
         switch self {
         case let .unknownDataset(name, known):
             return "unknown dataset '\(name)'. Known: \(known.joined(separator: ", ")). For your own data pass a .jsonl/.csv/.tsv file."
-        case let .missingFiles(dataset, folder, files):
-            return "dataset \(dataset): expected \(files.joined(separator: ", ")) in \(folder.path). Point --data-dir at a folder holding \(dataset)/ with the files as published."
-        case let .noDataDirectory(tried):
-            return "no dataset folder found (tried \(tried.joined(separator: ", "))). Pass --data-dir or set W2S_DATA."
+        case let .missingFiles(dataset, dataDirectory, folder, files):
+            return "dataset \(dataset) is not in \(dataDirectory.path) (missing \(files.map { folder + "/" + $0 }.joined(separator: ", "))). Download it, pinned and verified: `\(DataDirectory.downloadCommand(dataset, into: dataDirectory))` (add --mirror URL-or-folder, or set W2S_DATA_MIRROR, to use a mirror); or point --data-dir at a folder holding \(folder)/ with the files as published."
         case let .malformed(file, line, what):
             return "\(file.path):\(line): \(what). Fix or remove that line."
         case let .missingColumn(file, column, available):

@@ -33,13 +33,20 @@ public final class DatasetRegistry: Sendable {
         return d.files.allSatisfy { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
     }
 
-    /// All converted examples (training pool, evaluation pool).
-    public func pools(_ name: String, dataDirectory: URL) throws -> ConvertedDataset {
+    /// Throws `DatasetError.missingFiles`, which names the download command, unless every raw file of `name` is
+    /// in `dataDirectory`: commands check this before any run starts.
+    public func requirePresent(_ name: String, dataDirectory: URL) throws {
         let d = try definition(name)
         let folder = dataDirectory.appendingPathComponent(d.folder)
         let missing = d.files.filter { !FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
-        guard missing.isEmpty else { throw DatasetError.missingFiles(dataset: name, folder: folder, files: missing) }
-        return try d.convert(folder, name)
+        guard missing.isEmpty else { throw DatasetError.missingFiles(dataset: name, dataDirectory: dataDirectory, folder: d.folder, files: missing) }
+    }
+
+    /// All converted examples (training pool, evaluation pool).
+    public func pools(_ name: String, dataDirectory: URL) throws -> ConvertedDataset {
+        try requirePresent(name, dataDirectory: dataDirectory)
+        let d = try definition(name)
+        return try d.convert(dataDirectory.appendingPathComponent(d.folder), name)
     }
 
     /// Seeded, balanced, disjoint splits. With a published training split, weak-train, strong-train and
