@@ -5,6 +5,8 @@ extension Charts {
     struct BarGroup {
         var name: String
         var bars: [Bar]
+        /// Said in the group's place when it has no bars.
+        var note: String? = nil
     }
 
     struct Bar {
@@ -64,7 +66,8 @@ extension Charts {
                     + "fill=\"\(palette[bar.series % palette.count])\" fill-opacity=\"0.85\"><title>\(escape(bar.tooltip))</title></rect>"
                 if !(lo...hi).contains(bar.value) {
                     // Cut at the axis: the value printed inside the bar's end.
-                    svg += "<text x=\"\(f(x + barWidth / 2))\" y=\"\(f(bar.value > hi ? y1 + 11 : y1 - 4))\" font-size=\"9\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#fff\">\(String(format: "%.1f", bar.value))</text>"
+                    let label = String(format: abs(bar.value) < 10 ? "%.1f" : "%.0f", bar.value)
+                    svg += "<text x=\"\(f(x + barWidth / 2))\" y=\"\(f(bar.value > hi ? y1 + 11 : y1 - 4))\" font-size=\"\(barWidth < 18 ? 7 : 9)\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#fff\">\(label)</text>"
                 }
                 for (k, p) in bar.points.enumerated() where p.isFinite {
                     let offset = (Double(k) - Double(bar.points.count - 1) / 2) * min(3, (barWidth - 4) / Double(max(1, bar.points.count)))
@@ -73,6 +76,9 @@ extension Charts {
                 svg += "\n"
             }
             let cx = left + (Double(g) + 0.5) * slot, ly = top + plotHeight + 14
+            if group.bars.isEmpty, let note = group.note {
+                svg += "<text x=\"\(f(cx))\" y=\"\(f(py(0) - 8))\" font-size=\"10\" text-anchor=\"middle\" fill=\"#8a5300\">\(escape(note))</text>\n"
+            }
             svg += rotate
                 ? "<text x=\"\(f(cx))\" y=\"\(f(ly))\" font-size=\"11\" text-anchor=\"end\" transform=\"rotate(-35 \(f(cx)) \(f(ly)))\">\(escape(group.name))</text>\n"
                 : "<text x=\"\(f(cx))\" y=\"\(f(ly))\" font-size=\"11\" text-anchor=\"middle\">\(escape(group.name))</text>\n"

@@ -50,7 +50,7 @@ public struct HTMLReport {
         sections.append(("overview", "Overview", overviewSection(datasets)))
         sections.append(("pgr", "PGR per dataset", pgrChartSection(datasets)))
         sections.append(("datasets", "Per dataset", datasetSections(datasets)))
-        sections.append(("comparison", "Against \(baseline)", comparisonSection()))
+        sections.append(("comparison", "Against \(baseline)", comparisonSection(datasets)))
         sections.append(("agreement", "Agreement with the supervisor", agreementSection(datasets)))
         sections.append(("runs", "Runs", runsSection()))
 
@@ -141,7 +141,7 @@ public struct HTMLReport {
             .init(title: "ceiling AUC", help: "Strong model trained on ground truth: test AUC, mean over seeds", numeric: true),
             .init(title: "gap", help: "ceiling − weak test AUC: a small gap makes PGR very uncertain", numeric: true),
         ]
-        columns += arms.map { .init(title: "PGR \($0)", help: "PGR on test AUC, mean over seeds", numeric: true) }
+        columns += arms.map { .init(title: "PGR \(ReportArm.shortName($0))", help: "\($0): PGR on test AUC, mean over seeds", numeric: true) }
         let rows = datasets.map { d -> [HTML.Table.Cell] in
             let weak = d.arm(Arm.weak.id)?.spread("test_auc"), ceiling = d.arm(Arm.ceiling.id)?.spread("test_auc")
             let gap = weak.flatMap { w in ceiling.map { $0.mean - w.mean } }
@@ -157,10 +157,7 @@ public struct HTMLReport {
             }
             return row
         }
-        let inverted = datasets.filter { d in
-            guard let w = d.arm(Arm.weak.id)?.spread("test_auc"), let c = d.arm(Arm.ceiling.id)?.spread("test_auc") else { return false }
-            return c.mean <= w.mean
-        }
+        let inverted = datasets.filter { $0.ceilingBeatsWeak == false }
         return "<p class=\"note\">One row per dataset setting (runs equal in everything but seed and arms). Click a header to sort.</p>\n"
             + HTML.Table(columns: columns, rows: rows).render()
             + (inverted.isEmpty ? "" : "<p class=\"caveat\">The ceiling does not beat the weak supervisor on \(inverted.map { HTML.escape($0.label) }.joined(separator: ", ")): "
@@ -171,6 +168,8 @@ public struct HTMLReport {
         let arms = pgrArms(datasets)
         guard !arms.isEmpty else { return "<p>No finished run has a PGR.</p>\n" }
         let groups = datasets.map { d in
+            // PGR over a gap ≤ 0 is no measurement: the group says so instead of drawing bars the axis must cut.
+            d.ceilingBeatsWeak == false ? Charts.BarGroup(name: d.label, bars: [], note: "ceiling ≤ weak: no PGR") :
             Charts.BarGroup(name: d.label, bars: arms.enumerated().compactMap { i, id in
                 guard let arm = d.arm(id), let s = arm.spread("pgr_auc") else { return nil }
                 let intervals = arm.seeds.compactMap { seed in
@@ -185,7 +184,8 @@ public struct HTMLReport {
                                      yLabel: "PGR (AUC)", series: arms, groups: groups,
                                      references: [(1, "ceiling (PGR 1)")])
         return "<p class=\"note\">Bars: mean over seeds; dots: the individual seeds. 0 is the weak supervisor, 1 the strong ceiling. "
-            + "Hover a bar for mean ± sd, n and each seed's 95% bootstrap interval. Bars beyond the axis are cut and labelled.</p>\n"
+            + "Hover a bar for mean ± sd, n and each seed's 95% bootstrap interval. Bars beyond the axis are cut and labelled; "
+            + "a dataset whose ceiling does not beat its weak supervisor has no bars (its PGR is in the tables).</p>\n"
             + "<div class=\"chart\">\(svg)</div>\n"
     }
 
@@ -261,8 +261,9 @@ public struct HTMLReport {
 
     // MARK: Comparison
 
-    func comparisonSection() -> String {
+    func comparisonSection(_ datasets: [ReportDataset]) -> String {
         let records = runs.map(\.record)
+        let inverted = datasets.filter { $0.ceilingBeatsWeak == false }
         var html = "<p class=\"note\">Each student loss and intervention against <code>\(HTML.escape(baseline))</code>, as in the EleutherAI post: "
             + "one pair per dataset setting with its seeds averaged first (only seeds where both arms ran), "
             + "\(alternative == .twoSided ? "two-sided" : "one-sided") tests (H₁: arm \(alternative == .less ? "&lt;" : alternative == .greater ? "&gt;" : "≠") baseline), "
@@ -273,8 +274,10 @@ public struct HTMLReport {
             let comparisons: [ArmComparison]
             do {
                 // Students and interventions only: weak and ceiling have a test AUC too, but they are the reference points.
+                let order = ReportDataset.armOrder(runs)
                 comparisons = try ArmComparison.compare(records, metric: metric, baseline: baseline, alternative: alternative, unit: .dataset)
                     .filter { $0.arm != Arm.weak.id && $0.arm != Arm.ceiling.id }
+                    .sorted { (order[$0.arm] ?? Int.max, $0.arm) < (order[$1.arm] ?? Int.max, $1.arm) }
             } catch {
                 html += "<p class=\"caveat\">\(HTML.escape("\(error)"))</p>\n"
                 continue
@@ -309,6 +312,10 @@ public struct HTMLReport {
                 .init(title: "W+", help: "sum of the ranks of positive differences", numeric: true),
                 .init(title: "p (Wilcoxon)", help: side, numeric: true),
             ], rows: rows).render()
+            if metric.hasPrefix("pgr"), !inverted.isEmpty {
+                html += "<p class=\"caveat\">PGR of \(inverted.map { HTML.escape($0.label) }.joined(separator: ", ")) divides by a gap ≤ 0 "
+                    + "(the ceiling does not beat the weak supervisor) and is paired here as it is; the test AUC comparison does not depend on the gap.</p>\n"
+            }
             html += winsMatrix(comparisons)
         }
         return html

@@ -25,7 +25,7 @@ enum ReportAssets {
     .table-wrap { overflow-x: auto; margin: 6px 0 10px; }
     table { border-collapse: collapse; font-size: 13px; }
     th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; white-space: nowrap; }
-    th { background: var(--panel); font-weight: 600; white-space: normal; vertical-align: bottom; max-width: 180px; }
+    th { background: var(--panel); font-weight: 600; white-space: normal; vertical-align: bottom; max-width: 140px; }
     table.sortable th { cursor: pointer; user-select: none; }
     table.sortable th:hover { background: #e9eef6; }
     th[aria-sort="ascending"]::after { content: " \\25B2"; font-size: 9px; }

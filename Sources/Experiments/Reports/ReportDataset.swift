@@ -19,6 +19,13 @@ struct ReportDataset {
 
     func arm(_ id: String) -> ReportArm? { arms.first { $0.id == id } }
 
+    /// Whether the ceiling's mean test AUC exceeds the weak supervisor's (nil: one of them is missing). When it does
+    /// not, PGR divides by a gap ≤ 0 and measures nothing.
+    var ceilingBeatsWeak: Bool? {
+        guard let weak = arm(Arm.weak.id)?.spread("test_auc"), let ceiling = arm(Arm.ceiling.id)?.spread("test_auc") else { return nil }
+        return ceiling.mean > weak.mean
+    }
+
     /// Groups the finished runs by dataset setting, ordered by label.
     static func group(_ runs: [StoredRun]) -> [ReportDataset] {
         let finished = runs.filter { $0.record.status == .finished }
@@ -80,6 +87,14 @@ struct ReportArm {
     var seeds: [Seed]
 
     var isStudentOrMethod: Bool { id != Arm.weak.id && id != Arm.ceiling.id }
+
+    /// A shorter name for narrow places (column headers): "probe: kNN k=50, layer 6" for "method:probe:kNN k=50, layer 6".
+    static func shortName(_ id: String) -> String {
+        guard id.hasPrefix("method:") else { return id }
+        let rest = id.dropFirst("method:".count)
+        guard let colon = rest.firstIndex(of: ":") else { return String(rest) }
+        return "\(rest[..<colon]): \(rest[rest.index(after: colon)...])"
+    }
 
     /// The metric's finite values over seeds.
     func values(_ metric: String) -> [Double] { seeds.compactMap { $0.metrics[metric] }.filter(\.isFinite) }
