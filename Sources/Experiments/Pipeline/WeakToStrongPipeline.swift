@@ -194,7 +194,6 @@ public final class WeakToStrongPipeline {
 
     func execute(weak: ModelReference, strong: ModelReference) throws -> RunSummary {
         let splits = try splits()
-        let data = Self.fingerprint(splits)
         let truth = { (split: Split) in splits[split].map { Float($0.label) } }
         extraStrongLayers = try layersForInterventions(strong: strong)
         try validateInterventions(strong: strong)
