@@ -19,7 +19,7 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Determinism"),
         .target(name: "Tensors", dependencies: ["COpenBLAS", "Determinism"], swiftSettings: fast),
-        .target(name: "Transformers", dependencies: ["Tensors"], swiftSettings: fast),
+        .target(name: "Transformers", dependencies: ["Tensors", "Determinism"], swiftSettings: fast),
         .target(name: "Datasets", dependencies: ["Determinism"]),
         .target(name: "Training", dependencies: ["Tensors", "Analysis"], swiftSettings: fast),
         .target(name: "Probes", dependencies: ["Tensors", "COpenBLAS"], swiftSettings: fast),

@@ -1,3 +1,4 @@
+import Determinism
 import Foundation
 
 /// What a download is doing, for a progress display.
@@ -60,7 +61,7 @@ public struct DatasetDownloader {
         guard let size = fileSize(url) else { return .missing }
         guard size == file.bytes else { return .wrongSize(size) }
         guard hash else { return .verified }
-        guard let digest = try? FileSHA256.of(url) else { return .missing }
+        guard let digest = try? fileSHA256(url) else { return .missing }
         return digest == file.sha256 ? .verified : .wrongHash(digest)
     }
 
@@ -102,7 +103,7 @@ public struct DatasetDownloader {
 
         // A partial file from an earlier run: complete and right → keep; too long or wrong → start again.
         if let have = Self.fileSize(partial), have >= file.bytes {
-            if have == file.bytes, (try? FileSHA256.of(partial)) == file.sha256 {
+            if have == file.bytes, (try? fileSHA256(partial)) == file.sha256 {
                 try finish(partial, to: destination, directory: directory)
                 events(.fetched(file: display, bytes: file.bytes))
                 return
@@ -117,7 +118,7 @@ public struct DatasetDownloader {
         }
 
         let size = Self.fileSize(partial) ?? 0
-        let digest = size == file.bytes ? try FileSHA256.of(partial) : nil
+        let digest = size == file.bytes ? try fileSHA256(partial) : nil
         guard size == file.bytes, digest == file.sha256 else {
             unlink(partial.path)
             throw DownloadError.mismatch(file: display, source: sourceName, bytes: size, sha256: digest,
@@ -306,4 +307,9 @@ private struct DownloadLock {
         flock(fd, LOCK_UN)
         close(fd)
     }
+}
+
+/// The toolkit's one file hash, its failure said as a download error.
+func fileSHA256(_ url: URL) throws -> String {
+    do { return try FileSHA256.of(url) } catch { throw DownloadError.tool("\(error)") }
 }

@@ -1,3 +1,4 @@
+import Determinism
 import Foundation
 
 /// Computes the sha256 of a file as 64 lowercase hex digits. `ModelStore` takes one so tests can count
@@ -8,29 +9,7 @@ public enum FileDigest {
     /// sha256 by coreutils' `sha256sum` (which uses the CPU's SHA instructions: ~0.3 s for 100 MB), the file
     /// given on standard input so no path needs quoting.
     public static let sha256sum: FileHasher = { url in
-        let input: FileHandle
-        do { input = try FileHandle(forReadingFrom: url) } catch {
-            throw ModelStoreError.verificationFailed("cannot read \(url.path): \(error.localizedDescription)")
-        }
-        defer { try? input.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sha256sum"]
-        process.standardInput = input
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        do { try process.run() } catch {
-            throw ModelStoreError.verificationFailed("cannot start sha256sum (\(error.localizedDescription)); install coreutils")
-        }
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let digest = String(decoding: out, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
-        guard process.terminationStatus == 0, digest.count == 64 else {
-            throw ModelStoreError.verificationFailed("sha256sum of \(url.path) failed: \(String(decoding: err, as: UTF8.self).suffix(300))")
-        }
-        return digest
+        do { return try FileSHA256.of(url) } catch { throw ModelStoreError.verificationFailed("\(error)") }
     }
 
     /// sha256 of bytes in memory (FIPS 180-4), as 64 lowercase hex digits. For short inputs (identities);
