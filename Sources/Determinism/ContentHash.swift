@@ -37,6 +37,8 @@ public struct ContentHash: Sendable {
 
     /// The first lane alone (64 bits): seeds and example ids.
     public var value: UInt64 { a }
+    /// Both lanes (128 bits): binary keys (the activation store's per-text keys).
+    public var lanes: (UInt64, UInt64) { (a, b) }
     /// 16 hex digits of the first lane.
     public var shortHex: String { Self.pad(a) }
     /// 32 hex digits: cache keys and run names.

@@ -10,6 +10,20 @@ extension Intervention: ExpressibleByArgument {}
 extension Alternative: ExpressibleByArgument {}
 extension ComparisonUnit: ExpressibleByArgument {}
 extension ResultsExport.Format: ExpressibleByArgument {}
+extension PackFile.Precision: ExpressibleByArgument {}
+
+/// `--train-layers`: a number of top layers, or `all`.
+struct LayerCount: ExpressibleByArgument, Equatable {
+    /// nil = all layers.
+    let top: Int?
+    init(top: Int?) { self.top = top }
+    init?(argument: String) {
+        if argument == "all" { top = nil; return }
+        guard let k = Int(argument) else { return nil }
+        top = k
+    }
+    var defaultValueDescription: String { top.map(String.init) ?? "all" }
+}
 
 /// A student loss by the name `LossKind(parsing:)` reads, with the default α; `TrainingOptions.losses` applies
 /// `--alpha` and `--alpha-warmup`.

@@ -37,6 +37,8 @@ enum RunCommandLine {
         if s.microBatchSize != ExperimentDefaults.microBatchSize(mode: c.mode) { a += ["--micro-batch-size", "\(s.microBatchSize)"] }
         if let every = s.evalEvery { a += ["--eval-every", "\(every)"] }
         if c.loraRank != ExperimentDefaults.loraRank { a += ["--lora-rank", "\(c.loraRank)"] }
+        if c.mode != .head, c.trainLayers != ExperimentDefaults.trainLayers { a += ["--train-layers", c.trainLayers.map(String.init) ?? "all"] }
+        if let precision = c.frozenStatePrecision { a += ["--frozen-precision", precision.rawValue] }
         if !c.methods.isEmpty {
             a += ["--methods", c.methods == Intervention.allCases ? "all" : c.methods.map(\.rawValue).joined(separator: ",")]
         }

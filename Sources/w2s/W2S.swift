@@ -16,6 +16,7 @@ struct W2S: AsyncParsableCommand {
             ReportCommand.self,
             DatasetsCommand.self,
             ModelsCommand.self,
+            CacheCommand.self,
             BenchCommand.self,
         ]
     )

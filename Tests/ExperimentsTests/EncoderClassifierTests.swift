@@ -64,4 +64,59 @@ final class EncoderClassifierTests: XCTestCase {
         XCTAssertLessThan(bucketed.maxAbsDifference(oneBatch), 1e-4)
         XCTAssertGreaterThan(Set(bucketed.data.map { ($0 * 1e4).rounded() }).count, 100, "rows differ, so a shuffled order would show")
     }
+
+    /// Top-K-layer finetuning on a real model (MiniLM, K = 2 of 6): from the cached token states of layer 4 the
+    /// classifier gives the logits and gradients of running the frozen layers each time; training never runs the
+    /// frozen layers (counted), only the top layers' adapters train, and a second request for the states computes
+    /// nothing. fp16 states stay within half-precision rounding.
+    func testTopLayersFromCachedStatesMatchRunningTheFrozenLayers() throws {
+        let examples = Array(try DatasetRegistry.standard.pools("sst2", dataDirectory: try DataDirectory.resolve(nil)).train!.prefix(40))
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("w2s-topk-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let model = try ModelReference(parsing: "all-MiniLM-L6-v2")
+        let cache = ActivationCache(directory: root, models: ModelStore())
+        let quiet = ProgressDisplay(quiet: true)
+        let states = try cache.tokenStates(model: model, examples: examples, layer: 4, maxLength: 48, precision: .fp32, progress: quiet)
+        XCTAssertGreaterThan(cache.lastComputedChunks, 0)
+        _ = try cache.tokenStates(model: model, examples: examples, layer: 4, maxLength: 48, precision: .fp32, progress: quiet)
+        XCTAssertEqual(cache.lastComputedChunks, 0, "every text's states come from the store the second time")
+
+        func classifier(frozen: FrozenStates?) throws -> EncoderClassifier {
+            let encoder = try ModelStore().load(model, maxSequenceLength: 48)
+            return EncoderClassifier(model: encoder, texts: examples.map { encoder.tokenize($0.text, pair: $0.pairText) },
+                                     mode: .lora, loraRank: 4, loraAlpha: 8, seed: 3, trainAbove: 4, frozen: frozen)
+        }
+        let cached = try classifier(frozen: states), running = try classifier(frozen: nil)
+        XCTAssertEqual(Set(cached.parameters.map(\.name)).count, 2 + 2 * 6 * 2, "head + A, B of six matrices in layers 5 and 6")
+        XCTAssertTrue(cached.parameters.allSatisfy { !$0.name.contains("layer.0.") && !$0.name.contains("layer.3.") })
+        for p in cached.parameters + running.parameters where p.name.hasSuffix("lora_B") {
+            var rng = SeededRandom(seed: 5)
+            p.value = Tensor(shape: p.value.shape, data: p.value.data.map { _ in Float(rng.normal() * 0.05) })
+        }
+        let rows = [3, 17, 0, 29, 8, 35, 12, 21]
+        let a = try cached.logits(for: rows, training: true), b = try running.logits(for: rows, training: true)
+        XCTAssertLessThan(a.maxAbsDifference(b), 1e-4)
+        let upstream = Tensor(shape: [8, 2], data: (0..<16).map { Float($0 % 5) - 2 })
+        cached.backward(upstream); running.backward(upstream)
+        for (p, q) in zip(cached.parameters, running.parameters) {
+            XCTAssertEqual(p.name, q.name)
+            XCTAssertLessThan(p.gradient.maxAbsDifference(q.gradient), 1e-3 * max(1, q.gradient.data.map(abs).max()!), p.name)
+        }
+
+        // Two epochs of training: the frozen layers of the cached classifier never run.
+        var config = TrainingConfig(epochs: 2, batchSize: 16, microBatchSize: 8, learningRate: 1e-3, warmupSteps: 1, evalEvery: 1, seed: 1)
+        config.optimizer.weightDecay = 0
+        let result = try Trainer(config: config).train(model: cached, trainRows: Array(0..<32), targets: examples.prefix(32).map { Float($0.label) },
+                                                      validationRows: Array(32..<40), validationLabels: examples[32..<40].map(\.label))
+        XCTAssertEqual(cached.model.encoder.layers[0..<4].map(\.forwardCount), [0, 0, 0, 0])
+        XCTAssertGreaterThan(cached.model.encoder.layers[5].forwardCount, 8)
+        XCTAssertLessThan(result.curve.last!.trainLoss!, result.curve[1].trainLoss! + 1e-6)
+
+        // Half-precision storage: the same logits up to fp16 rounding of the inputs.
+        let half = try cache.tokenStates(model: model, examples: examples, layer: 4, maxLength: 48, precision: .fp16, progress: quiet)
+        let fromHalf = try classifier(frozen: half), fromFull = try classifier(frozen: states)
+        let h = try fromHalf.logits(for: rows, training: false), f = try fromFull.logits(for: rows, training: false)
+        XCTAssertLessThan(h.maxAbsDifference(f), 1e-2)
+        XCTAssertGreaterThan(h.maxAbsDifference(f), 0, "fp16 really rounds")
+    }
 }

@@ -162,4 +162,35 @@ final class GradientCheckTests: XCTestCase {
                            step: 1e-2, tolerance: 3e-2)
         }
     }
+
+    /// Top-K-layer finetuning: the top layers run on the frozen layers' output given as input; their backward matches
+    /// finite differences, stops there (no gradient reaches the frozen layers or the embeddings), and the values
+    /// equal one pass through the whole encoder.
+    func testTopLayersOnCachedInputGradients() throws {
+        var config = tinyConfig(.mpnet)
+        config.layers = 4
+        let encoder = TransformerEncoder.randomlyInitialized(config: config, seed: 11)
+        let adapters = encoder.attachLoRA(rank: 2, alpha: 4, seed: 1, above: 2)
+        XCTAssertEqual(adapters.count, 2 * 6 * 2, "A and B of six matrices in each of the top two layers")
+        XCTAssertTrue(encoder.layers[0...1].allSatisfy { $0.attention.query.lora == nil }, "frozen layers stay unadapted")
+        for p in adapters where p.name.hasSuffix("lora_B") { p.value = random(p.value.shape, scale: 0.3) }
+        let batch = tinyBatch()
+        var none: [Int: Tensor] = [:]
+        let below = try encoder.forward(batch, training: false, through: 2, pooled: &none)
+        let whole = try encoder.forward(batch, training: false, pooled: &none)
+        XCTAssertLessThan(try encoder.forward(above: 2, input: below, batch: batch, training: false).maxAbsDifference(whole), 1e-6)
+        let r = random([10, 8])
+        func loss() -> Double { dot(try! encoder.forward(above: 2, input: below, batch: batch, training: false), r) }
+        let frozenCounts = encoder.layers[0...1].map(\.forwardCount)
+        _ = try encoder.forward(above: 2, input: below, batch: batch, training: true)
+        encoder.backward(r)
+        XCTAssertEqual(encoder.layers[0...1].map(\.forwardCount), frozenCounts, "the frozen layers did not run")
+        for p in encoder.parameters where !p.isTrainable {
+            XCTAssertTrue(p.gradient.data.allSatisfy { $0 == 0 }, "\(p.name) is frozen but got a gradient")
+        }
+        for p in adapters {
+            assertGradient("top-2 LoRA \(p.name)", values: pointer(p), count: p.value.count, analytic: p.gradient, loss: loss,
+                           step: 1e-2, tolerance: 3e-2)
+        }
+    }
 }

@@ -5,27 +5,72 @@ import Transformers
 
 /// A pretrained encoder with mean pooling and a linear head, trained end to end by backpropagation
 /// (`lora`: adapters only; `full`: every weight).
+///
+/// Top-K-layer finetuning (`trainAbove` = L − K > 0): only the layers above `trainAbove` are trained (adapters or
+/// weights); the layers below are frozen and unadapted, so their output is a fixed function of the text. Given
+/// `frozen` (those outputs, computed once and cached), every step and evaluation runs only the top layers;
+/// without it the frozen layers run in inference mode each time (the same values, for checks).
 public final class EncoderClassifier: TrainableClassifier {
     public let model: SentenceEncoder
     public let headWeight: Parameter  // [2, C]
     public let headBias: Parameter
+    /// Layers 1…trainAbove are frozen; 0 = every layer trains (and, in full mode, the embeddings).
+    public let trainAbove: Int
     private let texts: [TokenizedText]
+    private let frozen: FrozenStates?
     private var cached: (pooled: Tensor, mask: [Float], batch: Int, length: Int)?
 
-    public init(model: SentenceEncoder, texts: [TokenizedText], mode: TrainingMode, loraRank: Int, loraAlpha: Float, seed: UInt64) {
+    public init(model: SentenceEncoder, texts: [TokenizedText], mode: TrainingMode, loraRank: Int, loraAlpha: Float, seed: UInt64,
+                trainAbove: Int = 0, frozen: FrozenStates? = nil) {
+        precondition(trainAbove >= 0 && trainAbove < model.encoder.layers.count, "train at least the top layer")
+        precondition(frozen == nil || (frozen!.layer == trainAbove && frozen!.rows.count == texts.count
+                                       && zip(frozen!.rows, texts).allSatisfy { $0 == $1.ids.count }),
+                     "frozen states must be the output of layer trainAbove for exactly these texts")
         self.model = model
         self.texts = texts
+        self.trainAbove = trainAbove
+        self.frozen = frozen
         let c = model.encoder.config.hiddenSize
         var rng = SeededRandom(seed: seed ^ 0x4EAD)
         headWeight = Parameter(name: "head.weight",
                                value: Tensor(shape: [2, c], data: (0..<(2 * c)).map { _ in Float(rng.normal() * 0.02) }))
         headBias = Parameter(name: "head.bias", value: Tensor(zeros: [2]), decays: false)
         switch mode {
-        case .lora: model.encoder.attachLoRA(rank: loraRank, alpha: loraAlpha, seed: seed)
-        case .full: for p in model.encoder.parameters { p.isTrainable = true }
+        case .lora: model.encoder.attachLoRA(rank: loraRank, alpha: loraAlpha, seed: seed, above: trainAbove)
+        case .full where trainAbove == 0: for p in model.encoder.parameters { p.isTrainable = true }
+        case .full:
+            // The embeddings and MPNet's shared relative-position table feed the frozen layers too: frozen.
+            for p in model.encoder.parameters { p.isTrainable = false }
+            for p in model.encoder.layers[trainAbove...].flatMap(\.parameters) { p.isTrainable = true }
         case .head: for p in model.encoder.parameters { p.isTrainable = false }
         }
     }
+
+    /// The last layer's hidden states of `rows` ([B·T, C]) and their batch: through every layer, or from the frozen
+    /// layers' cached output (or their inference-mode pass) through the trained ones.
+    private func hidden(_ rows: [Int], training: Bool) throws -> (Tensor, TokenBatch) {
+        let batch = model.tokenizer.batch(rows.map { texts[$0] })
+        var unused: [Int: Tensor] = [:]
+        guard trainAbove > 0 else { return (try model.encoder.forward(batch, training: training, pooled: &unused), batch) }
+        let input: Tensor
+        if let frozen {
+            let c = frozen.columns, t = batch.sequenceLength
+            var padded = Tensor(zeros: [rows.count * t, c])
+            padded.data.withUnsafeMutableBufferPointer { out in
+                frozen.values.withUnsafeBufferPointer { states in
+                    for (b, row) in rows.enumerated() {
+                        (out.baseAddress! + b * t * c).update(from: states.baseAddress! + frozen.offsets[row], count: frozen.rows[row] * c)
+                    }
+                }
+            }
+            input = padded
+        } else {
+            input = try model.encoder.forward(batch, training: false, through: trainAbove, pooled: &unused)
+        }
+        return (try model.encoder.forward(above: trainAbove, input: input, batch: batch, training: training), batch)
+    }
+
+    public var rowLengths: [Int]? { texts.map(\.ids.count) }
 
     public var parameters: [Parameter] { [headWeight, headBias] + model.encoder.parameters.filter(\.isTrainable) }
 
@@ -47,9 +92,7 @@ public final class EncoderClassifier: TrainableClassifier {
             }
             return out
         }
-        let batch = model.tokenizer.batch(indices.map { texts[$0] })
-        var unused: [Int: Tensor] = [:]
-        let hidden = try model.encoder.forward(batch, training: training, pooled: &unused)
+        let (hidden, batch) = try hidden(indices, training: training)
         let pooled = MeanPooling.forward(hidden, mask: batch.attentionMask, batch: batch.batchSize, length: batch.sequenceLength)
         var out = BLAS.matmul(pooled, headWeight.value, transposeB: true)
         for r in 0..<out.rows { out.data[2 * r] += headBias.value.data[0]; out.data[2 * r + 1] += headBias.value.data[1] }
@@ -63,9 +106,7 @@ public final class EncoderClassifier: TrainableClassifier {
         var out = Tensor(zeros: [rows.count, c])
         for start in stride(from: 0, to: rows.count, by: batchSize) {
             let slice = Array(rows[start..<min(start + batchSize, rows.count)])
-            let batch = model.tokenizer.batch(slice.map { texts[$0] })
-            var unused: [Int: Tensor] = [:]
-            let hidden = try model.encoder.forward(batch, training: false, pooled: &unused)
+            let (hidden, batch) = try hidden(slice, training: false)
             let pooled = MeanPooling.forward(hidden, mask: batch.attentionMask, batch: batch.batchSize, length: batch.sequenceLength)
             for i in 0..<pooled.count { out.data[start * c + i] = pooled.data[i] }
         }

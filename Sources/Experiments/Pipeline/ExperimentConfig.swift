@@ -19,6 +19,11 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
     public var maxLength: Int
     public var loraRank: Int
     public var loraAlpha: Float
+    /// Top-K-layer finetuning (lora, full): only each model's top K layers train; the output of the layers below
+    /// is computed once per text and cached. nil = every layer (K = all).
+    public var trainLayers: Int?
+    /// How the frozen layers' token states are stored (nil = `ExperimentDefaults.frozenStatePrecision`).
+    public var frozenStatePrecision: PackFile.Precision?
     /// Interventions run after the vanilla students (their students use the first loss).
     public var methods: [Intervention]
     public var interventions: InterventionSettings
@@ -31,6 +36,7 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
                 weakTraining: TrainingConfig? = nil, strongTraining: TrainingConfig? = nil,
                 maxLength: Int = ExperimentDefaults.maxLength, loraRank: Int = ExperimentDefaults.loraRank,
                 loraAlpha: Float = ExperimentDefaults.loraAlpha(rank: ExperimentDefaults.loraRank),
+                trainLayers: Int? = ExperimentDefaults.trainLayers, frozenStatePrecision: PackFile.Precision? = nil,
                 methods: [Intervention] = [], interventions: InterventionSettings = InterventionSettings(),
                 userData: UserDataSource? = nil) {
         self.dataset = dataset; self.sizes = sizes; self.seed = seed
@@ -38,6 +44,8 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
         self.weakTraining = weakTraining ?? ExperimentConfig.defaultTraining(mode: mode, strong: false, seed: seed)
         self.strongTraining = strongTraining ?? ExperimentConfig.defaultTraining(mode: mode, strong: true, seed: seed)
         self.maxLength = maxLength; self.loraRank = loraRank; self.loraAlpha = loraAlpha
+        self.trainLayers = mode == .head ? nil : trainLayers
+        self.frozenStatePrecision = self.trainLayers == nil ? nil : frozenStatePrecision
         self.methods = methods; self.interventions = interventions; self.userData = userData
     }
 

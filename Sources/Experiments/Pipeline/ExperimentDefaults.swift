@@ -17,6 +17,10 @@ public enum ExperimentDefaults {
     /// Tokens per example, special tokens included.
     public static let maxLength = 128
     public static let loraRank = 8
+    /// Layers trained in lora/full mode (top K of each model; nil = all of them).
+    public static let trainLayers: Int? = nil
+    /// Storage of the frozen layers' token states under top-K-layer finetuning.
+    public static let frozenStatePrecision: PackFile.Precision = .fp32
     /// LoRA's scale α: twice the rank.
     public static func loraAlpha(rank: Int) -> Float { Float(2 * rank) }
 

@@ -29,10 +29,14 @@ public final class WeakToStrongPipeline {
                 progress: ProgressDisplay = ProgressDisplay()) {
         self.config = config; self.runsRoot = runsRoot; self.dataDirectory = dataDirectory
         self.models = models; self.progress = progress
-        activations = ActivationCache(directory: runsRoot.appendingPathComponent(".cache/activations"), models: models)
+        activations = ActivationCache(directory: Self.activationsDirectory(runsRoot: runsRoot), models: models)
     }
 
-    var stageCache: URL { runsRoot.appendingPathComponent(".cache/stages") }
+    var stageCache: URL { Self.stageDirectory(runsRoot: runsRoot) }
+    /// The caches every run of a runs directory shares (`w2s cache info` reports them).
+    public static func activationsDirectory(runsRoot: URL) -> URL { runsRoot.appendingPathComponent(".cache/activations") }
+    public static func stageDirectory(runsRoot: URL) -> URL { runsRoot.appendingPathComponent(".cache/stages") }
+    var frozenPrecision: PackFile.Precision { config.frozenStatePrecision ?? ExperimentDefaults.frozenStatePrecision }
 
     // MARK: Splits
 
@@ -119,6 +123,7 @@ public final class WeakToStrongPipeline {
         h.combine("stage-v2")
         for p in parts { h.combine(p) }
         h.combine(config.mode.rawValue); h.combine(config.maxLength); h.combine(config.loraRank); h.combine(Double(config.loraAlpha))
+        if let k = config.trainLayers { h.combine("top-\(k)-\(frozenPrecision.rawValue)") }
         return h.hex
     }
 
@@ -143,8 +148,18 @@ public final class WeakToStrongPipeline {
         case .lora, .full:
             // A fresh copy each time: adapters and finetuned weights must not leak between stages.
             let encoder = try models.load(model, maxSequenceLength: config.maxLength)
+            let depth = encoder.encoder.layers.count
+            let trainAbove = config.trainLayers.map { max(0, depth - $0) } ?? 0
+            var frozen: FrozenStates? = nil
+            if trainAbove > 0 {
+                let started = Date()
+                frozen = try activations.tokenStates(model: model, examples: all, layer: trainAbove, maxLength: config.maxLength,
+                                                     precision: frozenPrecision, progress: progress)
+                stageSeconds["activations \(model)", default: 0] += Date().timeIntervalSince(started)
+            }
             classifier = EncoderClassifier(model: encoder, texts: all.map { encoder.tokenize($0.text, pair: $0.pairText) },
-                                           mode: config.mode, loraRank: config.loraRank, loraAlpha: config.loraAlpha, seed: config.seed)
+                                           mode: config.mode, loraRank: config.loraRank, loraAlpha: config.loraAlpha, seed: config.seed,
+                                           trainAbove: trainAbove, frozen: frozen)
         }
         progress.begin(name)
         let result = try Trainer(config: training).train(

@@ -8,6 +8,13 @@ public protocol TrainableClassifier: AnyObject {
     func logits(for indices: [Int], training: Bool) throws -> Tensor
     /// Accumulates parameter gradients from d(loss)/d(logits) of the last training `logits` call.
     func backward(_ dLogits: Tensor)
+    /// Tokens of each row, when a row's cost grows with its length: the trainer then forms micro-batches of
+    /// similar lengths (nil: rows cost the same).
+    var rowLengths: [Int]? { get }
+}
+
+extension TrainableClassifier {
+    public var rowLengths: [Int]? { nil }
 }
 
 /// A linear classifier (d → 2) on fixed features: the `head` training mode on cached activations.

@@ -182,7 +182,11 @@ public struct Trainer {
             var order = Array(0..<trainRows.count)
             order.shuffle(using: &rng)
             for batchStart in stride(from: 0, to: order.count, by: config.batchSize) {
-                let batch = Array(order[batchStart..<min(batchStart + config.batchSize, order.count)])
+                var batch = Array(order[batchStart..<min(batchStart + config.batchSize, order.count)])
+                // Micro-batches of similar lengths pad less; the batch, and so its gradient, stays the same.
+                if let lengths = model.rowLengths, config.microBatchSize < batch.count {
+                    batch.sort { (lengths[trainRows[$0]], $0) < (lengths[trainRows[$1]], $1) }
+                }
                 optimizer.zeroGradients()
                 var batchLoss = 0.0
                 for microStart in stride(from: 0, to: batch.count, by: config.microBatchSize) {

@@ -67,13 +67,14 @@ extension TransformerEncoder {
     }
 
     /// Freezes every pretrained weight and adds rank-`rank` adapters to the attention projections
-    /// (q, k, v, o) and both MLP matrices of every layer. Returns the new trainable parameters.
+    /// (q, k, v, o) and both MLP matrices of every layer above `start` (all by default; top-K-layer finetuning
+    /// adapts only the top layers). Returns the new trainable parameters.
     @discardableResult
-    public func attachLoRA(rank: Int, alpha: Float, seed: UInt64) -> [Parameter] {
+    public func attachLoRA(rank: Int, alpha: Float, seed: UInt64, above start: Int = 0) -> [Parameter] {
         for p in parameters { p.isTrainable = false }
         var rng = SeededRandom(seed: seed)
         var added: [Parameter] = []
-        for layer in layers {
+        for layer in layers[start...] {
             for linear in [layer.attention.query, layer.attention.key, layer.attention.value, layer.attention.output,
                            layer.intermediate, layer.output] {
                 let adapter = LoRAAdapter(name: linear.weight.name, inputSize: linear.inputSize,

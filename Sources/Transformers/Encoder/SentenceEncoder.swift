@@ -71,6 +71,27 @@ public final class SentenceEncoder {
         return result
     }
 
+    /// The last kept layer's hidden states of every text, one block of (its tokens × hidden) values per text, in
+    /// input order: what the layer above reads. Batched by similar length; padding rows are dropped.
+    public func tokenStates(_ texts: [TokenizedText], batchSize: Int = 32) throws -> [[Float]] {
+        let order = texts.indices.sorted { texts[$0].ids.count < texts[$1].ids.count }
+        let c = encoder.config.hiddenSize
+        var result = [[Float]](repeating: [], count: texts.count)
+        for start in stride(from: 0, to: order.count, by: batchSize) {
+            let indices = Array(order[start..<min(start + batchSize, order.count)])
+            let batch = tokenizer.batch(indices.map { texts[$0] })
+            var unused: [Int: Tensor] = [:]
+            let hidden = try encoder.forward(batch, training: false, pooled: &unused)
+            let t = batch.sequenceLength
+            for (k, index) in indices.enumerated() {
+                // Padding is on the right: a text's real tokens are the first rows of its sequence.
+                let length = texts[index].ids.count
+                result[index] = Array(hidden.data[(k * t * c)..<((k * t + length) * c)])
+            }
+        }
+        return result
+    }
+
     /// L2-normalises each row (the sentence-transformers `Normalize` module).
     public static func normalized(_ embeddings: Tensor) -> Tensor {
         var out = embeddings

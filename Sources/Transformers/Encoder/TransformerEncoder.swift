@@ -12,7 +12,7 @@ public final class TransformerEncoder {
     /// MPNet only: one learned bias per relative-position bucket and head, [buckets, H].
     public let relativeAttentionBias: Parameter?
 
-    private var cachedBatch: (batch: Int, length: Int, mask: [Float], buckets: [Int32])?
+    private var cachedBatch: (batch: Int, length: Int, mask: [Float], buckets: [Int32], start: Int)?
 
     public init(config: EncoderConfig, embeddings: Embeddings, layers: [TransformerLayer],
                 relativeAttentionBias: Parameter?) {
@@ -59,27 +59,52 @@ public final class TransformerEncoder {
         return bias
     }
 
-    /// Runs the encoder. `collect` lists layer indices (0…layers.count) whose mean-pooled states to return.
-    public func forward(_ batch: TokenBatch, training: Bool, collect: Set<Int> = [],
+    /// Runs the encoder (up to layer `end`, all by default). `collect` lists layer indices (0…layers.count) whose
+    /// mean-pooled states to return.
+    public func forward(_ batch: TokenBatch, training: Bool, collect: Set<Int> = [], through end: Int? = nil,
                         pooled: inout [Int: Tensor]) throws -> Tensor {
-        let t = batch.sequenceLength, b = batch.batchSize
+        try checkLength(batch)
+        let hidden = embeddings.forward(ids: batch.ids, positionIDs: positionIDs(for: batch),
+                                        typeIDs: batch.typeIds, training: training)
+        if collect.contains(0) {
+            pooled[0] = MeanPooling.forward(hidden, mask: batch.attentionMask, batch: batch.batchSize, length: batch.sequenceLength)
+        }
+        return runLayers(from: 0, through: end ?? layers.count, hidden, batch: batch, training: training, collect: collect,
+                         pooled: &pooled)
+    }
+
+    /// Runs only the layers above `start` on `input`, the hidden states after layer `start` ([B·T, C], padded like
+    /// `batch`): top-K-layer finetuning, where the frozen layers' output is computed once and cached. `backward`
+    /// then stops at layer `start`.
+    public func forward(above start: Int, input: Tensor, batch: TokenBatch, training: Bool) throws -> Tensor {
+        precondition(start >= 0 && start <= layers.count && input.count == batch.batchSize * batch.sequenceLength * config.hiddenSize)
+        try checkLength(batch)
+        var unused: [Int: Tensor] = [:]
+        return runLayers(from: start, through: layers.count, input, batch: batch, training: training, collect: [], pooled: &unused)
+    }
+
+    private func checkLength(_ batch: TokenBatch) throws {
+        let t = batch.sequenceLength
         guard t + (config.architecture == .mpnet ? config.padTokenID + 1 : 0) <= config.maxPositions else {
             throw EncoderError.sequenceTooLong(length: t, maximum: config.maxPositions)
         }
+    }
+
+    private func runLayers(from start: Int, through end: Int, _ input: Tensor, batch: TokenBatch, training: Bool, collect: Set<Int>,
+                           pooled: inout [Int: Tensor]) -> Tensor {
+        let t = batch.sequenceLength, b = batch.batchSize
         let mask = batch.attentionMask
         let buckets = relativeAttentionBias == nil ? [] : RelativePositionBuckets.buckets(
             length: t, buckets: config.relativeAttentionBuckets)
         let bias = positionBias(length: t, buckets: buckets)
-        var hidden = embeddings.forward(ids: batch.ids, positionIDs: positionIDs(for: batch),
-                                        typeIDs: batch.typeIds, training: training)
-        if collect.contains(0) { pooled[0] = MeanPooling.forward(hidden, mask: mask, batch: b, length: t) }
-        for (index, layer) in layers.enumerated() {
-            hidden = layer.forward(hidden, batch: b, length: t, mask: mask, positionBias: bias, training: training)
+        var hidden = input
+        for index in start..<end {
+            hidden = layers[index].forward(hidden, batch: b, length: t, mask: mask, positionBias: bias, training: training)
             if collect.contains(index + 1) {
                 pooled[index + 1] = MeanPooling.forward(hidden, mask: mask, batch: b, length: t)
             }
         }
-        cachedBatch = training ? (b, t, mask, buckets) : nil
+        cachedBatch = training ? (b, t, mask, buckets, start) : nil
         return hidden
     }
 
@@ -92,14 +117,15 @@ public final class TransformerEncoder {
                                    length: batch.sequenceLength)
     }
 
-    /// Backward from d(loss)/d(last hidden states); accumulates into every trainable parameter.
+    /// Backward from d(loss)/d(last hidden states); accumulates into every trainable parameter of the layers the
+    /// forward pass ran (down to the embeddings, or to the layer `forward(above:)` started from).
     public func backward(_ dHidden: Tensor) {
         guard let cached = cachedBatch else { preconditionFailure("encoder: backward without a training forward") }
         let t = cached.length, h = config.heads
         var biasGradient = Tensor(zeros: relativeAttentionBias == nil ? [0] : [h, t, t])
         var d = dHidden
         biasGradient.withSharedMatrix { g in
-            for layer in layers.reversed() {
+            for layer in layers[cached.start...].reversed() {
                 d = layer.backward(d, positionBiasGradient: relativeAttentionBias == nil ? nil : g)
             }
         }
@@ -110,7 +136,7 @@ public final class TransformerEncoder {
                 }
             }
         }
-        embeddings.backward(d)
+        if cached.start == 0 { embeddings.backward(d) }
         cachedBatch = nil
     }
 }

@@ -9,6 +9,8 @@ public final class TransformerLayer {
     public let activation = GELU()
     public let output: Linear
     public let outputNorm: LayerNorm
+    /// Forward passes run through this layer (top-K-layer finetuning's tests count that frozen layers stay idle).
+    public private(set) var forwardCount = 0
 
     public init(attention: SelfAttention, attentionNorm: LayerNorm, intermediate: Linear, output: Linear,
                 outputNorm: LayerNorm) {
@@ -23,6 +25,7 @@ public final class TransformerLayer {
 
     public func forward(_ x: Tensor, batch: Int, length: Int, mask: [Float], positionBias: Tensor?,
                         training: Bool) -> Tensor {
+        forwardCount += 1
         var a = attention.forward(x, batch: batch, length: length, mask: mask, positionBias: positionBias,
                                   training: training)
         add(x, into: &a)
