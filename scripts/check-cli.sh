@@ -64,6 +64,10 @@ refuse "--lr-strong must be a finite number > 0" run --dataset sst2 --lr-strong 
 refuse "--lr-strong must be a finite number > 0" run --dataset sst2 --lr-strong inf
 refuse "--lr-weak must be a finite number > 0" run --dataset sst2 --lr-weak 0
 refuse "--lora-rank must be ≥ 1" run --dataset sst2 --mode lora --lora-rank 0
+refuse "--train-layers must be ≥ 1" run --dataset sst2 --mode lora --train-layers 0
+refuse "--train-layers applies to --mode lora and full" run --dataset sst2 --train-layers 2
+refuse "--frozen-precision applies only with --train-layers K" run --dataset sst2 --mode lora --frozen-precision fp16
+refuse "--max-size: write a size like 20G" cache prune --max-size lots
 refuse "--batch-size must be ≥ 1" run --dataset sst2 --batch-size 0
 refuse "--micro-batch-size must be ≥ 1" run --dataset sst2 --micro-batch-size 0
 refuse "--eval-every must be ≥ 1" run --dataset sst2 --eval-every 0
@@ -146,6 +150,8 @@ shows "layers). (default: all-MiniLM-L6-v2)" run --help
 shows "Strong student/ceiling model. (default: all-mpnet-base-v2)" run --help
 shows "8…512. (default: 128)" run --help
 shows "Rank of the LoRA adapters (lora mode). (default: 8)" run --help
+shows "computed once per text and cached under the runs directory, so every step and evaluation runs only the top K layers. (default: all)" run --help
+shows "activation store" cache info --runs-dir empty-runs
 shows "--seeds <seeds> Seeds, comma separated (one run each). (default: 0)" run --help
 shows "of steps). (default: 0.5)" run --help
 shows "its own predictions. (default: 0.2)" run --help

@@ -16,6 +16,15 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip forward+backward.") var forwardOnly = false
     @Flag(inversion: .prefixedNo, help: "Measure GEMM throughput first.") var gemm = true
     @Option(help: "Model directory (default $W2S_MODELS or ~/.cache/w2s/models).") var modelsDir: String?
+    @Option(help: "Forward+backward of only the top K layers, from the frozen layers' cached output (top-K-layer finetuning).")
+    var trainLayers: Int?
+    @Option(help: "Forward+backward with rank-r LoRA adapters (pretrained weights frozen) instead of every weight.")
+    var loraRank: Int?
+
+    func validate() throws {
+        try requireAtLeast(1, trainLayers, option: "--train-layers")
+        try requireAtLeast(1, loraRank, option: "--lora-rank")
+    }
 
     func run() throws {
         if gemm { print("GEMM (OpenBLAS, \(BLAS.threads) threads):") }
@@ -26,10 +35,14 @@ struct BenchCommand: ParsableCommand {
         for name in models {
             let encoder = try TransformerEncoder.load(directory: try store.locate(ModelReference(parsing: name)))
             let result = try EncoderBenchmark.run(encoder: encoder, name: name, batch: batch, length: length,
-                                                  repeats: repeats, includeBackward: !forwardOnly)
+                                                  repeats: repeats, includeBackward: !forwardOnly, trainLayers: trainLayers,
+                                                  loraRank: loraRank)
             var line = String(format: "%@  batch %d × %d: forward %.0f tokens/s", name, batch, length,
                               result.forwardTokensPerSecond)
-            if let t = result.trainingTokensPerSecond { line += String(format: ", forward+backward %.0f tokens/s", t) }
+            if let t = result.trainingTokensPerSecond {
+                let what = [trainLayers.map { "top \($0) layers" }, loraRank.map { "LoRA r=\($0)" }].compactMap { $0 }
+                line += String(format: ", forward+backward%@ %.0f tokens/s", what.isEmpty ? "" : " (" + what.joined(separator: ", ") + ")", t)
+            }
             if let rss = result.peakResidentMiB { line += String(format: ", peak RSS %.0f MiB", rss) }
             print(line)
         }

@@ -111,6 +111,47 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(stage.training.totalSteps, 2)  // 48 examples, batch 32, 1 epoch
     }
 
+    /// Top-K-layer finetuning end to end with the real binary: `kill -9` once the frozen layers' first token states are
+    /// on disk, run again, and the results equal an uninterrupted run's; a third run computes nothing.
+    func testTopLayerRunKilledMidwayResumesToTheSameResult() throws {
+        let binary = try w2sBinary()
+        func w2s(_ runs: URL, wait: Bool = true) throws -> Process {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["run", "--dataset", "sst2", "--mode", "lora", "--train-layers", "1", "--weak", "all-MiniLM-L6-v2@2",
+                                 "--strong", "all-MiniLM-L6-v2@3", "--sizes", "48,48,32,48", "--max-length", "24", "--epochs", "1",
+                                 "--eval-every", "1", "--loss", "xent", "--quiet", "--runs-dir", runs.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            if wait { process.waitUntilExit() }
+            return process
+        }
+        func predictions(_ runs: URL) throws -> String {
+            let run = try FileManager.default.contentsOfDirectory(atPath: runs.path).first { $0.hasPrefix("sst2-lora") }!
+            return try String(contentsOf: runs.appendingPathComponent("\(run)/predictions.csv"), encoding: .utf8)
+        }
+        let reference = root.appendingPathComponent("reference"), killed = root.appendingPathComponent("killed")
+        XCTAssertEqual(try w2s(reference).terminationStatus, 0)
+
+        let process = try w2s(killed, wait: false)
+        let activations = killed.appendingPathComponent(".cache/activations")
+        let deadline = Date().addingTimeInterval(120)
+        func packs() -> Int {
+            ((try? FileManager.default.subpathsOfDirectory(atPath: activations.path)) ?? []).filter { $0.hasSuffix(".pack") }.count
+        }
+        while packs() == 0, process.isRunning, Date() < deadline { usleep(2_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "killed midway, not finished")
+        XCTAssertEqual(try w2s(killed).terminationStatus, 0)
+        XCTAssertEqual(try predictions(killed), try predictions(reference))
+
+        let packsBefore = packs()
+        XCTAssertEqual(try w2s(killed).terminationStatus, 0)
+        XCTAssertEqual(packs(), packsBefore, "nothing recomputed")
+    }
+
     func testMissingModelFailsWithInstallHint() throws {
         var c = config()
         c.strongModel = "no-such-model"

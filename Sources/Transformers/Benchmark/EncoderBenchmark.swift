@@ -13,8 +13,10 @@ public struct EncoderBenchmark {
         public var peakResidentMiB: Double?
     }
 
+    /// `trainLayers` K: forward+backward of the top K layers only, from the frozen layers' output computed once
+    /// (top-K-layer finetuning); `loraRank`: adapters on the trained layers, the pretrained weights frozen.
     public static func run(encoder: TransformerEncoder, name: String, batch: Int, length: Int,
-                           repeats: Int, includeBackward: Bool) throws -> Result {
+                           repeats: Int, includeBackward: Bool, trainLayers: Int? = nil, loraRank: Int? = nil) throws -> Result {
         var rng = SeededRandom(seed: 0)
         let vocab = encoder.config.vocabularySize
         let ids = (0..<(batch * length)).map { _ in Int32(5 + Int(rng.next() % UInt64(vocab - 5))) }
@@ -31,8 +33,12 @@ public struct EncoderBenchmark {
         let forward = try median { _ = try encoder.embed(tokens) }
         var training: Double?
         if includeBackward {
+            let above = max(0, encoder.layers.count - (trainLayers ?? encoder.layers.count))
+            if let loraRank { encoder.attachLoRA(rank: loraRank, alpha: Float(2 * loraRank), seed: 0, above: above) }
+            let frozen = above > 0 ? try encoder.forward(tokens, training: false, through: above, pooled: &unused) : nil
             training = try median {
-                let hidden = try encoder.forward(tokens, training: true, pooled: &unused)
+                let hidden = try frozen.map { try encoder.forward(above: above, input: $0, batch: tokens, training: true) }
+                    ?? encoder.forward(tokens, training: true, pooled: &unused)
                 let dHidden = Tensor(repeating: 1 / Float(hidden.count), shape: hidden.shape)
                 encoder.backward(dHidden)
             }
