@@ -17,6 +17,8 @@ public final class EncoderClassifier: TrainableClassifier {
     /// Layers 1…trainAbove are frozen; 0 = every layer trains (and, in full mode, the embeddings).
     public let trainAbove: Int
     private let texts: [TokenizedText]
+    /// Tokens per row: the trainer forms micro-batches of similar lengths.
+    public let rowLengths: [Int]?
     private let frozen: FrozenStates?
     private var cached: (pooled: Tensor, mask: [Float], batch: Int, length: Int)?
 
@@ -28,6 +30,7 @@ public final class EncoderClassifier: TrainableClassifier {
                      "frozen states must be the output of layer trainAbove for exactly these texts")
         self.model = model
         self.texts = texts
+        rowLengths = texts.map(\.ids.count)
         self.trainAbove = trainAbove
         self.frozen = frozen
         let c = model.encoder.config.hiddenSize
@@ -69,8 +72,6 @@ public final class EncoderClassifier: TrainableClassifier {
         }
         return (try model.encoder.forward(above: trainAbove, input: input, batch: batch, training: training), batch)
     }
-
-    public var rowLengths: [Int]? { texts.map(\.ids.count) }
 
     public var parameters: [Parameter] { [headWeight, headBias] + model.encoder.parameters.filter(\.isTrainable) }
 
