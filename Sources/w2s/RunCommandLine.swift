@@ -55,6 +55,7 @@ enum RunCommandLine {
         if i.knnK != d.knnK { a += ["--knn-k", "\(i.knnK)"] }
         if i.logisticPenalty != d.logisticPenalty { a += ["--logistic-penalty", "\(i.logisticPenalty)"] }
         if i.filterFraction != d.filterFraction { a += ["--filter-fraction", "\(i.filterFraction)"] }
+        if let q = i.confidentFraction { a += ["--confident-fraction", "\(q)"] }
         if i.topoK != d.topoK { a += ["--topo-k", "\(i.topoK)"] }
         if i.strongToStrongIterations != d.strongToStrongIterations { a += ["--strong-to-strong-iterations", "\(i.strongToStrongIterations)"] }
         if let via = i.bootstrapVia { a += ["--bootstrap-via", via.joined(separator: ",")] }
