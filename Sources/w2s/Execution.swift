@@ -128,7 +128,7 @@ enum Execution {
             let brier = row.points.compactMap(\.gainBrier)
             print("| \(row.arm) | \(row.points.count) | \(f(row.points.map(\.misfit).reduce(0, +) / n)) | \(f(row.points.map(\.gainAUC).reduce(0, +) / n, "%+.4f")) | \(f(row.correlationAUC, "%+.2f")) | \(brier.count == row.points.count ? f(brier.reduce(0, +) / n, "%+.4f") : "n/a") | \(f(row.correlationBrier, "%+.2f")) |")
         }
-        print("\nmisfit = mean (p_arm − p_weak)² on test; gains = arm − weak on test (Brier: weak − arm, lower is better). One point per dataset setting, seeds averaged; Pearson r, n/a below three points. The pooled row joins every arm's points (not independent: they share each dataset's supervisor).")
+        print("\nmisfit = mean (p_arm − p_weak)² on test; gains = arm − weak on test (the Brier gain is weak − arm squared error, positive when the arm is better). One point per dataset setting, seeds averaged; Pearson r, n/a below three points. The pooled row joins every arm's points (not independent: they share each dataset's supervisor).")
     }
 
     private static func printTables(_ summaries: [RunSummary], runsDir: String) {
