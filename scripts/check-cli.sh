@@ -79,6 +79,12 @@ refuse "--loss needs at least one loss" run --dataset sst2 --loss "" --methods p
 refuse "is invalid for '--loss" run --dataset sst2 --loss xent,,logconf
 refuse "is invalid for '--loss" run --dataset sst2 --loss xent,fancy
 refuse "--loss lists 'xent' more than once" run --dataset sst2 --loss xent,ce
+refuse "--gce-q must lie in (0, 1]" run --dataset sst2 --loss gce --gce-q 0
+refuse "--gce-q must lie in (0, 1]" run --dataset sst2 --gce-q 1.5
+refuse "--sce-alpha and --sce-beta must be finite numbers ≥ 0, not both 0" run --dataset sst2 --sce-alpha 0 --sce-beta 0
+refuse "--sce-alpha and --sce-beta must be finite numbers ≥ 0, not both 0" run --dataset sst2 --sce-beta=-1
+refuse "--confident-fraction must lie in (0, 1]" run --dataset sst2 --methods confident --confident-fraction 0
+refuse "--confident-fraction must lie in (0, 1]" run --dataset sst2 --confident-fraction 1.5
 refuse "--seeds needs at least one seed" run --dataset sst2 --seeds ""
 refuse "is invalid for '--seeds" run --dataset sst2 --seeds 0,abc
 refuse "is invalid for '--seeds" run --dataset sst2 --seeds 0,,1
@@ -139,7 +145,10 @@ W2S_DATA_MIRROR=gopher://x refuse "mirror 'gopher://x': only http://" datasets d
 # --help shows each default, from ExperimentDefaults and InterventionSettings().
 shows "--epochs <epochs> Epochs. (default: 3)" run --help
 shows "(values: head, lora, full; default: head)" run --help
-shows "(values: xent, logconf, logconf-balanced, entropy, window; default: xent,logconf)" run --help
+shows "(values: xent, logconf, logconf-balanced, entropy, window, gce, sce; default: xent,logconf)" run --help
+shows "(default: Zhang & Sabuncu 2018's). On soft labels its optimum is the weak label's log-odds scaled by 1/(1 − q). (default: 0.7)" run --help
+shows "(default: Wang et al. 2019's for CIFAR-10). (default: 0.1)" run --help
+shows "--confident-fraction <confident-fraction>" run --help
 shows "--lr-weak <lr-weak> Learning rate of the weak model (default: 1e-3 head, 5e-4 lora/full)." run --help
 shows "--lr-strong <lr-strong> Learning rate of the strong model (default: 1e-3 head, 8e-5 lora/full)." run --help
 shows "(default: 32 head, 8 lora/full)" run --help

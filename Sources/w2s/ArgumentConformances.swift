@@ -34,19 +34,9 @@ extension LossKind: ExpressibleByArgument {
     }
 
     /// The name `LossKind(parsing:)` reads for this loss.
-    var argument: String {
-        switch self {
-        case .xent: return "xent"
-        case .logconf(_, _, .batchBalanced): return "logconf-balanced"
-        case .logconf: return "logconf"
-        case .entropy: return "entropy"
-        case .window: return "window"
-        }
-    }
+    var argument: String { parsedName }
 
     public var defaultValueDescription: String { argument }
 
-    public static var allValueStrings: [String] {
-        [LossKind.xent, .logconf(), .logconf(threshold: .batchBalanced), .entropy(), .window()].map(\.argument)
-    }
+    public static var allValueStrings: [String] { LossKind.names }
 }

@@ -113,12 +113,31 @@ enum Execution {
             print("\nChart: \(chart)")
         }
         print("\nMetric \(metric), baseline \(baseline). n counts pairs; one pair per \(unit.explanation). Arms pair only within runs of the same setting (all but the arms equal); the newest run of a setting counts. \(alternative.rawValue) tests; n/a: fewer than two pairs or constant differences.")
+        printMisfitGain(MisfitGain.compute(store.runs(dataset: dataset)))
+    }
+
+    /// Misfit against gain across dataset settings (Charikar et al. 2024), one row per arm.
+    static func printMisfitGain(_ rows: [MisfitGain]) {
+        guard !rows.isEmpty else { return }
+        func f(_ x: Double?, _ format: String = "%.4f") -> String { x.map { String(format: format, $0) } ?? "n/a" }
+        print("\nMisfit with the weak supervisor against gain over it, across dataset settings (Charikar et al. 2024: gain ≈ misfit):\n")
+        print("| arm | n | mean misfit | mean gain test AUC | r(misfit, gain AUC) | mean gain Brier | r(misfit, gain Brier) |")
+        print("|---|---|---|---|---|---|---|")
+        for row in rows {
+            let n = Double(row.points.count)
+            let brier = row.points.compactMap(\.gainBrier)
+            print("| \(row.arm) | \(row.points.count) | \(f(row.points.map(\.misfit).reduce(0, +) / n)) | \(f(row.points.map(\.gainAUC).reduce(0, +) / n, "%+.4f")) | \(f(row.correlationAUC, "%+.2f")) | \(brier.count == row.points.count ? f(brier.reduce(0, +) / n, "%+.4f") : "n/a") | \(f(row.correlationBrier, "%+.2f")) |")
+        }
+        print("\nmisfit = mean (p_arm − p_weak)² on test; gains = arm − weak on test (the Brier gain is weak − arm squared error, positive when the arm is better). One point per dataset setting, seeds averaged; Pearson r, n/a below three points. The pooled row joins every arm's points (not independent: they share each dataset's supervisor).")
     }
 
     private static func printTables(_ summaries: [RunSummary], runsDir: String) {
         guard let first = summaries.first else { return }
-        print("\n" + first.table.split(separator: "\n").prefix(2).joined(separator: "\n"))
-        for s in summaries { print(s.table.split(separator: "\n").dropFirst(2).joined(separator: "\n")) }
+        // One table of each kind over every run: the first run's header, then every run's rows.
+        for (title, table) in [("", \RunSummary.table), ("Stop rules (test AUC, PGR):\n", \.stopRulesTable), ("Misfit with the weak supervisor and gain over it (test):\n", \.misfitTable)] {
+            print("\n" + title + first[keyPath: table].split(separator: "\n").prefix(2).joined(separator: "\n"))
+            for s in summaries { print(s[keyPath: table].split(separator: "\n").dropFirst(2).joined(separator: "\n")) }
+        }
         print("")
         for s in summaries {
             let stages = s.stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2fs", $0.value))\(s.cachedStages.contains($0.key) ? " (cached)" : "")" }

@@ -7,7 +7,7 @@ import Foundation
 struct InterventionOptions: ParsableArguments {
     private static let defaults = InterventionSettings()
 
-    @Option(help: "Interventions after the vanilla students, comma separated, or all or none. Their students use the first loss.")
+    @Option(help: "Interventions after the vanilla students, comma separated, or all or none. Their students use the first loss. strong-to-strong, probe, filter, relabel and probe-sweep follow the EleutherAI post; bootstrap and linearity Burns et al. 2023 (§4.3.1, §5.2.3); confident trains on the most confident --confident-fraction of the weak labels, the confidence-filtering baseline of weak-to-strong follow-ups.")
     var methods = MethodList([])
     @Option(help: "Strong-model layer the probes read (default: the middle layer).") var probeLayer: Int?
     @Option(help: "k of the kNN probe (neighbours by cosine similarity of mean-pooled activations).")
@@ -15,6 +15,8 @@ struct InterventionOptions: ParsableArguments {
     @Option(help: "L2 penalty λ of the logistic probe (λ‖w‖² on standardised activations).")
     var logisticPenalty = InterventionOptions.defaults.logisticPenalty
     @Option(help: "Fraction of strong-train that filtering removes.") var filterFraction = InterventionOptions.defaults.filterFraction
+    @Option(help: "Fraction of strong-train the confident method keeps: the examples whose weak labels are most confident, |p − ½| (the confidence-filtering baseline of weak-to-strong follow-ups that select which weak labels to trust). The student trains on those rows only and is early-stopped as the vanilla one.")
+    var confidentFraction = InterventionSettings.defaultConfidentFraction
     @Option(help: "k of both TopoFilter steps.") var topoK = InterventionOptions.defaults.topoK
     @Option(help: "Strong-to-strong relabeling iterations.")
     var strongToStrongIterations = InterventionOptions.defaults.strongToStrongIterations
@@ -32,6 +34,9 @@ struct InterventionOptions: ParsableArguments {
         guard filterFraction > 0, filterFraction < 1 else {
             throw ValidationError("--filter-fraction must lie strictly between 0 and 1 (got \(filterFraction))")
         }
+        guard confidentFraction > 0, confidentFraction <= 1 else {
+            throw ValidationError("--confident-fraction must lie in (0, 1] (got \(confidentFraction))")
+        }
         try requireAtLeast(1, topoK, option: "--topo-k")
         try requireAtLeast(1, strongToStrongIterations, option: "--strong-to-strong-iterations")
         if let bootstrapVia {
@@ -46,6 +51,8 @@ struct InterventionOptions: ParsableArguments {
         settings.knnK = knnK
         settings.logisticPenalty = logisticPenalty
         settings.filterFraction = filterFraction
+        // The default is stored as nil, so runs from before the option existed keep their names.
+        settings.confidentFraction = confidentFraction == InterventionSettings.defaultConfidentFraction ? nil : confidentFraction
         settings.topoK = topoK
         settings.strongToStrongIterations = strongToStrongIterations
         settings.bootstrapVia = bootstrapVia?.values

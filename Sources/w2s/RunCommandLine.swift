@@ -24,12 +24,21 @@ enum RunCommandLine {
         let ramps = c.losses.compactMap { loss -> (Float, Float)? in
             switch loss {
             case let .logconf(alpha, warmup, _), let .entropy(alpha, warmup): return (alpha, warmup)
-            case .xent, .window: return nil
+            case .xent, .window, .gce, .sce: return nil
             }
         }
         if let ramp = ramps.first {
             if ramp.0 != ExperimentDefaults.alpha { a += ["--alpha", "\(ramp.0)"] }
             if ramp.1 != ExperimentDefaults.alphaWarmup { a += ["--alpha-warmup", "\(ramp.1)"] }
+        }
+        for loss in c.losses {
+            switch loss {
+            case let .gce(q) where q != ExperimentDefaults.gceQ: a += ["--gce-q", "\(q)"]
+            case let .sce(alpha, beta):
+                if alpha != ExperimentDefaults.sceAlpha { a += ["--sce-alpha", "\(alpha)"] }
+                if beta != ExperimentDefaults.sceBeta { a += ["--sce-beta", "\(beta)"] }
+            default: break
+            }
         }
         let s = c.strongTraining
         a += ["--epochs", "\(s.epochs)", "--lr-weak", "\(c.weakTraining.learningRate)", "--lr-strong", "\(s.learningRate)",
@@ -48,6 +57,7 @@ enum RunCommandLine {
         if i.knnK != d.knnK { a += ["--knn-k", "\(i.knnK)"] }
         if i.logisticPenalty != d.logisticPenalty { a += ["--logistic-penalty", "\(i.logisticPenalty)"] }
         if i.filterFraction != d.filterFraction { a += ["--filter-fraction", "\(i.filterFraction)"] }
+        if let q = i.confidentFraction { a += ["--confident-fraction", "\(q)"] }
         if i.topoK != d.topoK { a += ["--topo-k", "\(i.topoK)"] }
         if i.strongToStrongIterations != d.strongToStrongIterations { a += ["--strong-to-strong-iterations", "\(i.strongToStrongIterations)"] }
         if let via = i.bootstrapVia { a += ["--bootstrap-via", via.joined(separator: ",")] }

@@ -6,12 +6,18 @@ import Training
 struct TrainingOptions: ParsableArguments {
     @Option(help: "Training mode: head (frozen backbone, cached activations, linear head), lora (rank-r adapters + head), full.")
     var mode = ExperimentDefaults.mode
-    @Option(help: "Student losses, comma separated (one student each).")
+    @Option(help: "Student losses, comma separated (one student each): xent (soft-label cross-entropy), logconf and logconf-balanced (Burns et al. 2023's auxiliary confidence loss), entropy, window (the EleutherAI post's), gce (generalized cross-entropy, Zhang & Sabuncu 2018, on soft labels t·L_q(1) + (1−t)·L_q(0), L_q = (1 − p^q)/q; --gce-q), sce (symmetric cross-entropy, Wang et al. 2019: α·CE + β·RCE, RCE = −Σ_k p_k·log t_k with log 0 clamped to \(HelpText.number(SymmetricCrossEntropyLoss.logFloor)); --sce-alpha, --sce-beta).")
     var loss = CommaSeparated(ExperimentDefaults.losses)
     @Option(help: "α_max of the logconf and entropy losses (warmed up linearly over the first --alpha-warmup of steps).")
     var alpha = ExperimentDefaults.alpha
     @Option(help: "Share of training over which α rises from 0 to α_max (the default is Burns et al.'s). With few steps, a later ramp lets the student learn before it hardens its own predictions.")
     var alphaWarmup = ExperimentDefaults.alphaWarmup
+    @Option(help: "q of the gce loss, in (0, 1]: q → 0 is cross-entropy, 1 the mean absolute error (default: Zhang & Sabuncu 2018's). On soft labels its optimum is the weak label's log-odds scaled by 1/(1 − q).")
+    var gceQ = ExperimentDefaults.gceQ
+    @Option(help: "α of the sce loss: the weight of cross-entropy (default: Wang et al. 2019's for CIFAR-10).")
+    var sceAlpha = ExperimentDefaults.sceAlpha
+    @Option(help: "β of the sce loss: the weight of the reverse cross-entropy (default: Wang et al. 2019's for CIFAR-10).")
+    var sceBeta = ExperimentDefaults.sceBeta
     @Option(help: "Seeds, comma separated (one run each).")
     var seeds = CommaSeparated(ExperimentDefaults.seeds)
     @Option(help: "Epochs.") var epochs = ExperimentDefaults.epochs
@@ -35,6 +41,10 @@ struct TrainingOptions: ParsableArguments {
         guard (0...1).contains(alpha), (0...1).contains(alphaWarmup) else {
             throw ValidationError("--alpha and --alpha-warmup must lie in [0, 1] (got \(alpha) and \(alphaWarmup))")
         }
+        guard gceQ > 0, gceQ <= 1 else { throw ValidationError("--gce-q must lie in (0, 1] (got \(gceQ))") }
+        guard sceAlpha.isFinite, sceBeta.isFinite, sceAlpha >= 0, sceBeta >= 0, sceAlpha + sceBeta > 0 else {
+            throw ValidationError("--sce-alpha and --sce-beta must be finite numbers ≥ 0, not both 0 (got \(sceAlpha) and \(sceBeta))")
+        }
         try requireDistinctItems(seeds.values, option: "--seeds", items: "seed")
         try requireAtLeast(1, epochs, option: "--epochs")
         try requirePositive(lrWeak, option: "--lr-weak")
@@ -52,9 +62,11 @@ struct TrainingOptions: ParsableArguments {
         }
     }
 
-    /// The student losses with `--alpha` and `--alpha-warmup`.
+    /// The student losses with `--alpha`, `--alpha-warmup`, `--gce-q`, `--sce-alpha` and `--sce-beta`.
     func losses() throws -> [LossKind] {
-        try loss.values.map { try LossKind(parsing: $0.argument, alphaMax: alpha, warmupFraction: alphaWarmup) }
+        try loss.values.map {
+            try LossKind(parsing: $0.argument, alphaMax: alpha, warmupFraction: alphaWarmup, gceQ: gceQ, sceAlpha: sceAlpha, sceBeta: sceBeta)
+        }
     }
 
     /// The mode's default training of the weak (`strong: false`) or strong models, with these options applied.

@@ -119,6 +119,43 @@ final class ReportTests: XCTestCase {
 
     // MARK: HTML
 
+    /// The text of the section with this id, up to the next section.
+    func section(_ html: String, _ id: String) throws -> String {
+        let start = try XCTUnwrap(html.range(of: "<section id=\"\(id)\">"), "no section \(id)").upperBound
+        return String(html[start...]).components(separatedBy: "</section>")[0]
+    }
+
+    func testStopRulesAndMisfitSections() throws {
+        var runs = try self.runs()
+        // Runs recorded before these metrics existed: the sections say so.
+        let before = HTMLReport(source: "r", runs: runs).render()
+        XCTAssertTrue(try section(before, "stop-rules").contains("No finished run records the test AUC at its last step"))
+        XCTAssertTrue(try section(before, "misfit").contains("No finished run records its misfit"))
+        // xent's last step 0.02 AUC below its early stop; misfit 0.03 on sst2, 0.01 on boolq, 0.02 on the third dataset.
+        let misfit = ["sst2": 0.03, "boolq": 0.01, Self.evil: 0.02]
+        for i in runs.indices where runs[i].record.status == .finished {
+            var m = runs[i].record.metrics["student-xent"]!
+            m["last_step_auc"] = m["test_auc"]! - 0.02; m["last_step_pgr"] = m["pgr_auc"]! - 0.1; m["oracle_stop_pgr"] = m["pgr_auc"]! + 0.05
+            m["misfit"] = misfit[runs[i].record.dataset]!; m["misfit_kl"] = 2 * misfit[runs[i].record.dataset]!
+            m["gain_auc"] = m["test_auc"]! - runs[i].record.metrics["weak"]!["test_auc"]!
+            runs[i].record.metrics["student-xent"] = m
+        }
+        let html = HTMLReport(source: "r", runs: runs).render()
+        let stop = try section(html, "stop-rules")
+        // sst2 xent: early stop 0.78 and 0.82 (mean 0.800), last step 0.760 and 0.800 (mean 0.780); PGR 0.45 → 0.35 (last), 0.50 (oracle).
+        let sst2Row = try XCTUnwrap(stop.components(separatedBy: "<tr>").first { $0.contains(">sst2<") && $0.contains("student-xent") })
+        for number in [">0.800 ", ">0.780 ", ">0.450 ", ">0.350 ", ">0.500 ", ">+0.050<"] { XCTAssertTrue(sst2Row.contains(number), "\(number) in \(sst2Row)") }
+        XCTAssertFalse(stop.contains("student-logconf"), "arms without a last step are left out")
+        // Gains (seeds averaged): sst2 0.09, boolq 0.025, the third 0.09 → r(misfit, gain) = √3/2.
+        let xent = try XCTUnwrap(MisfitGain.compute(runs.map(\.record)).first { $0.arm == "student-xent" })
+        XCTAssertEqual(xent.correlationAUC!, 3.0.squareRoot() / 2, accuracy: 1e-9)
+        let misfitSection = try section(html, "misfit")
+        XCTAssertTrue(misfitSection.contains("Charikar"))
+        let row = try XCTUnwrap(misfitSection.components(separatedBy: "<tr>").last { $0.contains(">student-xent<") })
+        XCTAssertTrue(row.contains(">0.87<") && row.contains(">3<"), row)
+    }
+
+
     func testEveryDatasetArmAndRunIsShownWithFormattedNumbers() throws {
         let html = try report()
         for dataset in ["sst2", "boolq", escaped(Self.evil), "cola"] { XCTAssertTrue(html.contains(dataset), dataset) }

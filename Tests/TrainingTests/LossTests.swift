@@ -14,6 +14,14 @@ final class LossTests: XCTestCase {
         return (v, g)
     }
 
+    /// One example's loss and gradient against `target`.
+    func value<L: ClassificationLoss>(_ loss: L, _ z: Tensor, target: Float) -> (Float, Tensor) {
+        var copy = loss
+        var g = Tensor(zeros: z.shape)
+        let v = copy.lossAndGradient(logits: z, targets: [target], step: 0, totalSteps: 1, gradient: &g)
+        return (v, g)
+    }
+
     /// Central differences in Double around each logit, against the analytic gradient.
     func assertGradientMatches<L: ClassificationLoss>(_ loss: L, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
         let (_, analytic) = value(loss, logits)
@@ -104,6 +112,60 @@ final class LossTests: XCTestCase {
         XCTAssertEqual(g.data[4], 0); XCTAssertEqual(g.data[5], 0)
         XCTAssertNotEqual(g.data[3], 0)
         assertGradientMatches(ConfidenceWindowLoss(threshold: 0.3), "window")
+    }
+
+    func testGeneralizedCrossEntropyHandComputed() {
+        // p1 = σ(2) = 0.880797, t = 0.25, q = 0.7: (0.25·(1 − p1^0.7) + 0.75·(1 − p0^0.7)) / 0.7.
+        let single = Tensor(shape: [1, 2], data: [1, 3])
+        var loss = GeneralizedCrossEntropyLoss()
+        var g = Tensor(zeros: [1, 2])
+        let v = loss.lossAndGradient(logits: single, targets: [0.25], step: 0, totalSteps: 1, gradient: &g)
+        XCTAssertEqual(v, 0.860043, accuracy: 1e-5)
+        XCTAssertEqual(g.data[1], 0.121785, accuracy: 1e-5)   // −t·p1^q·p0 + (1 − t)·p0^q·p1
+        XCTAssertEqual(g.data[0], -0.121785, accuracy: 1e-5)
+        // A hard label: (1 − p1^q)/q; q = 1 is the mean absolute error 1 − p1.
+        XCTAssertEqual(value(GeneralizedCrossEntropyLoss(), single, target: 1).0, 0.121453, accuracy: 1e-5)
+        XCTAssertEqual(value(GeneralizedCrossEntropyLoss(q: 1), single, target: 1).0, 1 - 0.880797, accuracy: 1e-5)
+        // On a soft label the optimum is the label's log-odds scaled by 1/(1 − q): t = 0.75, q = 0.7 → margin ln 3 / 0.3.
+        let optimum = Float(log(3.0) / 0.3)
+        XCTAssertEqual(value(GeneralizedCrossEntropyLoss(), Tensor(shape: [1, 2], data: [0, optimum]), target: 0.75).1.data[1], 0, accuracy: 1e-6)
+        XCTAssertLessThan(value(GeneralizedCrossEntropyLoss(), Tensor(shape: [1, 2], data: [0, log(3)]), target: 0.75).1.data[1], -1e-3,
+                          "at the label's own log-odds GCE still pushes towards the likelier class")
+        assertGradientMatches(GeneralizedCrossEntropyLoss(), "gce")
+        assertGradientMatches(GeneralizedCrossEntropyLoss(q: 0.3), "gce q=0.3")
+    }
+
+    func testSymmetricCrossEntropyHandComputed() {
+        // t = 0.25, p1 = σ(2): CE = 1.626928; RCE = −(p0·log 0.75 + p1·log 0.25) = 1.255337; 0.1·CE + 1·RCE.
+        let single = Tensor(shape: [1, 2], data: [1, 3])
+        let (v, g) = value(SymmetricCrossEntropyLoss(), single, target: 0.25)
+        XCTAssertEqual(v, 1.418029, accuracy: 1e-5)
+        XCTAssertEqual(g.data[1], 0.178427, accuracy: 1e-5)   // α(p1 − t) − β·p0·p1·(log t − log(1 − t))
+        XCTAssertEqual(g.data[0], -0.178427, accuracy: 1e-5)
+        // A hard label: log 0 is clamped to A = −4, so RCE = 4·p0.
+        XCTAssertEqual(value(SymmetricCrossEntropyLoss(alpha: 0, beta: 1), single, target: 1).0, 4 * 0.119203, accuracy: 1e-5)
+        XCTAssertEqual(value(SymmetricCrossEntropyLoss(), single, target: 1).0, 0.489504, accuracy: 1e-5)
+        // A label below e^−4 is clamped too: t = 0.01 reads as log t = −4, not −4.6.
+        XCTAssertEqual(value(SymmetricCrossEntropyLoss(alpha: 0, beta: 1), single, target: 0.01).0,
+                       Float(-(0.119203 * log(0.99) + 0.880797 * -4)), accuracy: 1e-5)
+        assertGradientMatches(SymmetricCrossEntropyLoss(), "sce")
+        assertGradientMatches(SymmetricCrossEntropyLoss(alpha: 1, beta: 0.5), "sce α=1 β=0.5")
+    }
+
+    func testLossNamesAndLabels() throws {
+        for name in LossKind.names { XCTAssertEqual(try LossKind(parsing: name).parsedName, name) }
+        XCTAssertEqual(try LossKind(parsing: "gce"), .gce(q: 0.7))
+        XCTAssertEqual(try LossKind(parsing: "sce"), .sce(alpha: 0.1, beta: 1))
+        XCTAssertEqual(LossKind.gce().label, "gce")
+        XCTAssertEqual(try LossKind(parsing: "gce", gceQ: 0.5).label, "gce(q=0.5)")
+        XCTAssertEqual(LossKind.sce().label, "sce")
+        XCTAssertEqual(try LossKind(parsing: "sce", sceAlpha: 1, sceBeta: 1).label, "sce(α=1)")
+        XCTAssertEqual(LossKind.sce(alpha: 6, beta: 0.1).label, "sce(α=6,β=0.1)")
+        XCTAssertThrowsError(try LossKind(parsing: "gce", gceQ: 0))
+        XCTAssertThrowsError(try LossKind(parsing: "sce", sceAlpha: 0, sceBeta: 0))
+        XCTAssertThrowsError(try LossKind(parsing: "hinge")) { error in
+            XCTAssertTrue("\(error)".contains("gce") && "\(error)".contains("sce"), "the error lists every name: \(error)")
+        }
     }
 
     func testLossKindParsing() throws {

@@ -12,6 +12,8 @@ public enum Intervention: String, Codable, Sendable, CaseIterable {
     case probe
     /// Drop the strong-train points where a probe (kNN, logistic, TopoFilter) disagrees most with the weak label.
     case filter
+    /// Train the student only on the fraction of strong-train whose weak labels are most confident, |p − ½|.
+    case confident
     /// Train the student on a probe's in-sample predictions instead of the weak labels.
     case relabel
     /// lp(weak), lp(gt), ft(weak), ft(weak)+lp(gt), ft(gt) (Burns et al. §5.2.3).

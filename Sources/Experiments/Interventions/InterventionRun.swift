@@ -93,6 +93,7 @@ final class InterventionRun {
             case .bootstrap: arms += try bootstrap()
             case .probe: arms += try probe()
             case .filter: arms += try filter()
+            case .confident: arms += try confident()
             case .relabel: arms += try relabel()
             case .linearity: arms += try linearity()
             case .probeSweep: sweep += try probeSweep()
@@ -213,6 +214,27 @@ final class InterventionRun {
             return score(arm, out, note: ([described] + (extra.map { [$0] } ?? [])).joined(separator: "; "))
         }
     }
+
+    /// Train the student only on the most confident fraction of strong-train by weak-label confidence |p − ½|; early
+    /// stopping as for the vanilla student (all validation weak labels).
+    func confident() throws -> [ArmScore] {
+        let fraction = settings.confidentFraction ?? InterventionSettings.defaultConfidentFraction
+        let kept = try ConfidentLabels.mostConfident(labels: weakTrain, fraction: fraction)
+        let truth = splits.strongTrain.map(\.label)
+        let keptSet = Set(kept)
+        let removed = weakTrain.indices.filter { !keptSet.contains($0) }
+        func labelAccuracy(_ rows: [Int]) -> Double {
+            rows.isEmpty ? .nan : Double(rows.filter { (weakTrain[$0] > 0.5 ? 1 : 0) == truth[$0] }.count) / Double(rows.count)
+        }
+        let arm = Arm.method("confident \(Self.percent(fraction))", "weak-label confidence (\(loss))")
+        let out = try train(arm, targets: weakTrain, keep: kept, validation: weakValidation)
+        let positives = kept.filter { weakTrain[$0] > 0.5 }.count
+        return [score(arm, out, note: String(format: "kept %d (%d weak positives); weak-label accuracy kept %.3f, removed %.3f",
+                                             kept.count, positives, labelAccuracy(kept), labelAccuracy(removed)))]
+    }
+
+    /// "50%", "12.5%".
+    static func percent(_ fraction: Double) -> String { String(format: "%g%%", fraction * 100) }
 
     /// Train the student on a probe's in-sample predictions instead of the weak labels.
     func relabel() throws -> [ArmScore] {

@@ -7,6 +7,10 @@ public struct InterventionSettings: Codable, Hashable, Sendable {
     public var logisticPenalty = 1e-2
     /// Fraction of strong-train removed by filtering.
     public var filterFraction = 0.1
+    /// Fraction of strong-train the confident selection keeps (nil: `defaultConfidentFraction`; optional so that
+    /// configurations saved before it existed read back and keep their run names).
+    public var confidentFraction: Double? = nil
+    public static let defaultConfidentFraction = 0.5
     /// k of both TopoFilter steps.
     public var topoK = 50
     public var strongToStrongIterations = 2

@@ -4,11 +4,14 @@ import Foundation
 public struct ModelScore: Codable, Sendable, Hashable {
     public var auc: Double
     public var accuracy: Double
+    /// Mean squared error of σ(margin) against the labels (nil in summaries written before it was recorded).
+    public var brier: Double?
 
     /// AUC ranks by the margin; accuracy thresholds it at 0 (probability ½).
     public init(margins: [Float], labels: [Int]) {
         auc = rocAUC(scores: margins, labels: labels) ?? .nan
         accuracy = Analysis.accuracy(probabilities: margins, labels: labels, threshold: 0)
+        brier = brierScore(margins: margins, labels: labels)
     }
 
     public init(auc: Double, accuracy: Double) { self.auc = auc; self.accuracy = accuracy }
@@ -23,6 +26,11 @@ public struct TrainingSummary: Codable, Sendable {
     /// The best ground-truth test AUC at any evaluation: what an oracle ("cheating") stop would report.
     public var oracleStopAUC: Double?
     public var oracleStopPGR: Double?
+    /// The step of the oracle stop (the first evaluation reaching `oracleStopAUC`).
+    public var oracleStopStep: Int?
+    /// The ground-truth test AUC at the last evaluation (the last step: fixed epochs, no early stopping).
+    public var lastStepAUC: Double?
+    public var lastStepPGR: Double?
 }
 
 /// A student or intervention row, scored on the ground-truth test set against the weak supervisor and the ceiling.
@@ -38,4 +46,6 @@ public struct ArmScore: Codable, Sendable {
     public var agreement: Agreement
     public var training: TrainingSummary?
     public var note: String?
+    /// Disagreement with the weak supervisor on test (Charikar et al. 2024); nil in summaries written before it was recorded.
+    public var misfit: Misfit?
 }

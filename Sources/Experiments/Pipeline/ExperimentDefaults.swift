@@ -61,6 +61,12 @@ public enum ExperimentDefaults {
     public static let alpha: Float = 0.5
     /// Share of training over which α rises from 0 to α_max (Burns et al.).
     public static let alphaWarmup: Float = 0.2
+    /// q of the generalized cross-entropy loss (`gce`), Zhang & Sabuncu 2018's.
+    public static let gceQ = GeneralizedCrossEntropyLoss.defaultQ
+    /// α (weight of CE) and β (weight of the reverse CE) of the symmetric cross-entropy loss (`sce`), Wang et al.
+    /// 2019's for CIFAR-10; log 0 in the reverse CE is clamped to `SymmetricCrossEntropyLoss.logFloor`.
+    public static let sceAlpha = SymmetricCrossEntropyLoss.defaultAlpha
+    public static let sceBeta = SymmetricCrossEntropyLoss.defaultBeta
     /// The students the command line compares.
     public static let losses: [LossKind] = [.xent, .logconf(alphaMax: alpha, warmupFraction: alphaWarmup)]
     /// An `ExperimentConfig` built in code trains one cross-entropy student unless told otherwise.

@@ -49,6 +49,6 @@ struct RunOutputs {
             for p in summary.probeSweep { sweep += "\(p.probe),\(p.layer),\(p.parameter),\(p.testAUC),\(p.minusWeakAUC)\n" }
             try AtomicFile.write(Data(sweep.utf8), to: directory.appendingPathComponent("probe_sweep.csv"))
         }
-        try AtomicFile.write(Data((summary.table + "\n").utf8), to: directory.appendingPathComponent("results.md"))
+        try AtomicFile.write(Data(summary.report.utf8), to: directory.appendingPathComponent("results.md"))
     }
 }

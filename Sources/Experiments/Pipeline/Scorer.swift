@@ -29,7 +29,7 @@ struct Scorer {
 
     func score(_ arm: Arm, margins: [Float], description: String, training: TrainingResult? = nil, note: String? = nil) -> ArmScore {
         let s = ModelScore(margins: margins, labels: labels)
-        let oracle = training?.curve.compactMap(\.analysisAUC).max()
+        func pgr(_ auc: Double?) -> Double? { auc.flatMap { performanceGapRecovered(weak: weak.auc, student: $0, ceiling: ceiling.auc) } }
         return ArmScore(
             arm: arm, description: description, test: s,
             pgrAUC: performanceGapRecovered(weak: weak.auc, student: s.auc, ceiling: ceiling.auc),
@@ -38,10 +38,14 @@ struct Scorer {
             pgrAccuracy: performanceGapRecovered(weak: weak.accuracy, student: s.accuracy, ceiling: ceiling.accuracy),
             agreement: agreement(student: margins, supervisor: weakMargins, groundTruth: labels, threshold: 0),
             training: training.map { t in
-                TrainingSummary(bestStep: t.bestStep, totalSteps: t.totalSteps, selection: t.selection, oracleStopAUC: oracle,
-                                oracleStopPGR: oracle.flatMap { performanceGapRecovered(weak: weak.auc, student: $0, ceiling: ceiling.auc) })
+                // Stop rules from the test AUC recorded at every evaluation: the oracle's best, and the last step's.
+                let oracle = t.curve.compactMap(\.analysisAUC).max()
+                let last = t.curve.last?.analysisAUC
+                return TrainingSummary(bestStep: t.bestStep, totalSteps: t.totalSteps, selection: t.selection, oracleStopAUC: oracle,
+                                       oracleStopPGR: pgr(oracle), oracleStopStep: t.curve.first { $0.analysisAUC == oracle && oracle != nil }?.step,
+                                       lastStepAUC: last, lastStepPGR: pgr(last))
             },
-            note: note)
+            note: note, misfit: Misfit(student: margins, supervisor: weakMargins))
     }
 }
 

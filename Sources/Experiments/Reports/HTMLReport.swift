@@ -52,6 +52,8 @@ public struct HTMLReport {
         sections.append(("datasets", "Per dataset", datasetSections(datasets)))
         sections.append(("comparison", "Against \(baseline)", comparisonSection(datasets)))
         sections.append(("agreement", "Agreement with the supervisor", agreementSection(datasets)))
+        sections.append(("stop-rules", "Stop rules", stopRulesSection(datasets)))
+        sections.append(("misfit", "Misfit and gain", misfitSection(datasets)))
         sections.append(("runs", "Runs", runsSection()))
 
         var html = """

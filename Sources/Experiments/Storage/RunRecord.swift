@@ -78,6 +78,13 @@ extension RunSummary {
             if let p = a.pgrAccuracy { m["pgr_accuracy"] = p }
             if let o = a.training?.oracleStopAUC { m["oracle_stop_auc"] = o }
             if let o = a.training?.oracleStopPGR { m["oracle_stop_pgr"] = o }
+            if let l = a.training?.lastStepAUC { m["last_step_auc"] = l }
+            if let l = a.training?.lastStepPGR { m["last_step_pgr"] = l }
+            if let misfit = a.misfit {
+                m["misfit"] = misfit.squared; m["misfit_kl"] = misfit.kl
+                m["gain_auc"] = a.test.auc - weak.auc; m["gain_accuracy"] = a.test.accuracy - weak.accuracy
+                if let w = weak.brier, let b = a.test.brier { m["gain_brier"] = w - b }
+            }
             stored[a.arm.id] = m
         }
         return stored.mapValues { $0.filter { $0.value.isFinite } }
