@@ -1,4 +1,5 @@
 import COpenBLAS
+import Foundation
 
 /// Thin, typed access to OpenBLAS. All matrices are row-major.
 public enum BLAS {
@@ -12,12 +13,31 @@ public enum BLAS {
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        cblas_sgemm(CblasRowMajor,
-                    transposeA ? CblasTrans : CblasNoTrans,
-                    transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
-                    beta, c, Int32(ldc))
+        func call() {
+            cblas_sgemm(CblasRowMajor,
+                        transposeA ? CblasTrans : CblasNoTrans,
+                        transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
+                        beta, c, Int32(ldc))
+        }
+        // A skinny product (LoRA's rank-r factors, the two-class head) split over OpenBLAS's threads spends its time
+        // waking and waiting for them: 256×1536·1536×8 took 3.1 ms on two threads, 0.32 ms on one (tools: see
+        // BENCHMARKS.md, "Skinny GEMMs"). Such calls run on one thread.
+        if min(m, n, k) <= skinnyDimension, openblas_get_num_threads() > 1 {
+            threadCountLock.lock()
+            defer { threadCountLock.unlock() }
+            let saved = openblas_get_num_threads()
+            openblas_set_num_threads(1)
+            call()
+            openblas_set_num_threads(saved)
+        } else {
+            call()
+        }
     }
+
+    /// A product with a dimension this small runs on one OpenBLAS thread.
+    public static let skinnyDimension = 16
+    nonisolated(unsafe) static let threadCountLock = NSLock()
 
     /// C = alpha · op(A) · op(B) + beta · C on matrix views: shapes and row strides come from the views,
     /// e.g. `gemm(q[rows: tokens, columns: head], k[rows: tokens, columns: head], transposeB: true, into: scores)`.
