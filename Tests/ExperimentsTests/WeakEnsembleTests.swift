@@ -114,5 +114,16 @@ final class WeakEnsembleTests: XCTestCase {
             }
             XCTAssertTrue(summary.table.contains("\(combination.rawValue) ensemble"), summary.table)
         }
+
+        // The ensemble's key covers every member: replacing the second member reuses the first member's stage but
+        // retrains the students (their labels changed).
+        let replaced = ExperimentConfig(dataset: "sst2", sizes: SplitSizes(weakTrain: 200, strongTrain: 200, validation: 100, test: 200),
+                                        seed: 5, weakModel: "paraphrase-MiniLM-L3-v2,all-MiniLM-L6-v2@1", strongModel: "all-mpnet-base-v2@4",
+                                        losses: [.xent], maxLength: 64, weakCombination: .mean)
+        let rerun = try WeakToStrongPipeline(config: replaced, runsRoot: root, dataDirectory: try DataDirectory.resolve(nil),
+                                             progress: ProgressDisplay(quiet: true)).run()
+        XCTAssertTrue(rerun.cachedStages.contains("weak:paraphrase-MiniLM-L3-v2 (paraphrase-MiniLM-L3-v2)"), "\(rerun.cachedStages)")
+        XCTAssertTrue(rerun.cachedStages.contains("ceiling (all-mpnet-base-v2@4)"), "\(rerun.cachedStages)")
+        XCTAssertFalse(rerun.cachedStages.contains { $0.hasPrefix("student-xent") }, "\(rerun.cachedStages)")
     }
 }
