@@ -28,6 +28,27 @@ final class ONNXLoaderTests: XCTestCase {
         print("\(name): max abs error of mean-pooled embeddings against onnxruntime \(worst)")
     }
 
+    /// A directory outside the catalog holding an ONNX export instead of safetensors loads, and its identity names
+    /// the ONNX file's content.
+    func testUncataloguedONNXDirectoryLoadsWithItsIdentity() throws {
+        let source = try installedModel("paraphrase-MiniLM-L3-v2")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("w2s-onnx-store-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let copy = root.appendingPathComponent("my-l3")
+        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        for file in ["config.json", "model.onnx", "tokenizer.json", "sentence_bert_config.json"] {
+            try FileManager.default.copyItem(at: source.appendingPathComponent(file), to: copy.appendingPathComponent(file))
+        }
+        let store = ModelStore(root: root)
+        let identity = try store.identity(ModelReference(name: "my-l3"))
+        XCTAssertEqual(identity, try ModelStore().identity(ModelReference(name: "paraphrase-MiniLM-L3-v2")), "same files, same identity")
+        XCTAssertEqual(try store.load(ModelReference(name: "my-l3")).encoder.layers.count, 3)
+        try FileManager.default.removeItem(at: copy.appendingPathComponent("model.onnx"))
+        XCTAssertThrowsError(try store.identity(ModelReference(name: "my-l3"))) { error in
+            XCTAssertTrue("\(error)".contains("model.safetensors") && "\(error)".contains("model.onnx"), "\(error)")
+        }
+    }
+
     // MARK: Hand-built ONNX files
 
     var directory: URL!
