@@ -96,6 +96,11 @@ refuse "--max-length must lie in 8…512" run --dataset sst2 --max-length 100000
 refuse "position limit of the installed BERT/MPNet models" run --dataset sst2 --max-length 513
 refuse "--max-length must lie in 8…512" run --dataset sst2 --max-length 0
 refuse "--weak: cannot read model name" run --dataset sst2 --weak all-MiniLM-L6-v2@0
+refuse "--weak: cannot read model name" run --dataset sst2 --weak paraphrase-MiniLM-L3-v2,
+refuse "--weak lists 'all-MiniLM-L6-v2' more than once" run --dataset sst2 --weak all-MiniLM-L6-v2,all-MiniLM-L6-v2
+refuse "--weak-ensemble combines several weak models" run --dataset sst2 --weak-ensemble boost
+refuse "is invalid for '--weak-ensemble" run --dataset sst2 --weak paraphrase-MiniLM-L3-v2,all-MiniLM-L6-v2 --weak-ensemble vote
+refuse "--bootstrap-pretrained-via: cannot read model name" run --dataset sst2 --bootstrap-pretrained-via x@0
 refuse "--strong: cannot read model name" run --dataset sst2 --strong ""
 
 # Data.
@@ -155,7 +160,8 @@ shows "(default: 32 head, 8 lora/full)" run --help
 shows "Learning rates (weak/strong): 1e-3/1e-3 head, 5e-4/8e-5 lora/full" run --help
 shows "3 epochs, effective batch 32 by gradient accumulation, cosine schedule with 40 warm-up steps" run --help
 shows "(balanced; capped by the data). (default: 1000,1000,300,1000)" run --help
-shows "layers). (default: all-MiniLM-L6-v2)" run --help
+shows "measured against the ensemble. (default: all-MiniLM-L6-v2)" run --help
+shows "Agrawal et al. 2024" run --help
 shows "Strong student/ceiling model. (default: all-mpnet-base-v2)" run --help
 shows "8…512. (default: 128)" run --help
 shows "Rank of the LoRA adapters (lora mode). (default: 8)" run --help

@@ -7,6 +7,7 @@ import Training
 
 extension TrainingMode: ExpressibleByArgument {}
 extension Intervention: ExpressibleByArgument {}
+extension WeakCombination: ExpressibleByArgument {}
 extension Alternative: ExpressibleByArgument {}
 extension ComparisonUnit: ExpressibleByArgument {}
 extension ResultsExport.Format: ExpressibleByArgument {}

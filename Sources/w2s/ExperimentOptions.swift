@@ -18,14 +18,14 @@ struct ExperimentOptions: ParsableArguments {
         return try datasets.map(dataSource).flatMap { dataset, userData in
             training.seeds.values.map { seed in
                 ExperimentConfig(dataset: dataset, sizes: sizes, seed: seed,
-                                 weakModel: models.weak, strongModel: models.strong, mode: training.mode, losses: losses,
+                                 weakModel: models.weakModels.joined(separator: ","), strongModel: models.strong, mode: training.mode, losses: losses,
                                  weakTraining: training.training(strong: false, seed: seed),
                                  strongTraining: training.training(strong: true, seed: seed),
                                  maxLength: models.maxLength, loraRank: training.loraRank,
                                  loraAlpha: ExperimentDefaults.loraAlpha(rank: training.loraRank),
                                  trainLayers: training.trainLayers.top, frozenStatePrecision: training.frozenPrecision,
                                  methods: interventions.methods.methods, interventions: interventions.settings,
-                                 userData: userData)
+                                 userData: userData, weakCombination: models.weakCombination)
             }
         }
     }

@@ -22,6 +22,8 @@ struct InterventionOptions: ParsableArguments {
     var strongToStrongIterations = InterventionOptions.defaults.strongToStrongIterations
     @Option(help: "Intermediate bootstrapping rungs between weak and strong, comma separated (default: the strong model at half depth).")
     var bootstrapVia: CommaSeparated<String>?
+    @Option(help: "Separately pretrained rungs of bootstrap-pretrained, comma separated, smallest first (default: the catalog's models between the weak and the strong one in size, e.g. paraphrase-MiniLM-L3-v2 → all-MiniLM-L6-v2 → all-mpnet-base-v2).")
+    var bootstrapPretrainedVia: CommaSeparated<String>?
 
     func validate() throws {
         try requireDistinctItems(methods.methods, option: "--methods", items: "method", describe: \.rawValue,
@@ -43,6 +45,10 @@ struct InterventionOptions: ParsableArguments {
             try requireDistinctItems(bootstrapVia.values, option: "--bootstrap-via", items: "model")
             for rung in bootstrapVia.values { try requireModelReference(rung, option: "--bootstrap-via") }
         }
+        if let bootstrapPretrainedVia {
+            try requireDistinctItems(bootstrapPretrainedVia.values, option: "--bootstrap-pretrained-via", items: "model")
+            for rung in bootstrapPretrainedVia.values { try requireModelReference(rung, option: "--bootstrap-pretrained-via") }
+        }
     }
 
     var settings: InterventionSettings {
@@ -56,6 +62,7 @@ struct InterventionOptions: ParsableArguments {
         settings.topoK = topoK
         settings.strongToStrongIterations = strongToStrongIterations
         settings.bootstrapVia = bootstrapVia?.values
+        settings.bootstrapPretrainedVia = bootstrapPretrainedVia?.values
         return settings
     }
 }

@@ -30,8 +30,9 @@ struct ModelsCommand: ParsableCommand {
         func run() throws {
             let store = ModelStore(root: root.map { URL(fileURLWithPath: $0) } ?? ModelStore.defaultRoot())
             print("models in \(store.root.path) (write NAME@k to use only the first k layers):")
+            let width = ModelCatalog.entries.map(\.name.count).max() ?? 0
             for entry in ModelCatalog.entries {
-                let line = "  \(entry.name.padding(toLength: 20, withPad: " ", startingAt: 0))  \(entry.role)"
+                let line = "  \(entry.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(entry.role)"
                 switch store.problem(entry.name) {
                 case nil: print("\(line)  [installed, verified]")
                 case .notInstalled?: print("\(line)  [missing — run `w2s models install`]")

@@ -20,6 +20,7 @@ enum RunCommandLine {
         a += ["--seeds", "\(c.seed)", "--sizes", c.sizes.counts.map(String.init).joined(separator: ","),
               "--mode", c.mode.rawValue, "--weak", c.weakModel, "--strong", c.strongModel, "--max-length", "\(c.maxLength)",
               "--loss", c.losses.map(\.argument).joined(separator: ",")]
+        if let combination = c.weakCombination { a += ["--weak-ensemble", combination.rawValue] }
         // One α and warm-up for every loss on the command line: the first loss that has them speaks for all.
         let ramps = c.losses.compactMap { loss -> (Float, Float)? in
             switch loss {
@@ -61,6 +62,7 @@ enum RunCommandLine {
         if i.topoK != d.topoK { a += ["--topo-k", "\(i.topoK)"] }
         if i.strongToStrongIterations != d.strongToStrongIterations { a += ["--strong-to-strong-iterations", "\(i.strongToStrongIterations)"] }
         if let via = i.bootstrapVia { a += ["--bootstrap-via", via.joined(separator: ",")] }
+        if let via = i.bootstrapPretrainedVia { a += ["--bootstrap-pretrained-via", via.joined(separator: ",")] }
         return a + ["--runs-dir", runsDirectory]
     }
 

@@ -64,6 +64,27 @@ final class InterventionTests: XCTestCase {
         XCTAssertNil(again.stageSeconds["activations all-mpnet-base-v2@6"].flatMap { $0 > 1 ? $0 : nil }, "activations come from the cache")
     }
 
+    /// bootstrap-pretrained climbs the catalog's separately pretrained sizes between weak and strong: L3 → L6 → MPNet.
+    func testBootstrapThroughSeparatelyPretrainedModels() throws {
+        let c = ExperimentConfig(dataset: "sst2", sizes: SplitSizes(weakTrain: 200, strongTrain: 200, validation: 100, test: 200),
+                                 seed: 5, weakModel: "paraphrase-MiniLM-L3-v2", strongModel: "all-mpnet-base-v2@4", mode: .head,
+                                 losses: [.xent], maxLength: 64, methods: [.bootstrap, .bootstrapPretrained])
+        let summary = try pipeline(c).run()
+        func variants(_ method: String) -> [String] { summary.methods.filter { $0.arm.methodParts.method == method }.map(\.arm.methodParts.variant) }
+        XCTAssertEqual(variants("bootstrap-pretrained"), ["paraphrase-MiniLM-L3-v2 → all-MiniLM-L6-v2 (xent)",
+                                                          "paraphrase-MiniLM-L3-v2 → all-MiniLM-L6-v2 → all-mpnet-base-v2@4 (xent)"])
+        XCTAssertEqual(variants("bootstrap"), ["paraphrase-MiniLM-L3-v2 → all-mpnet-base-v2@2 (xent)",
+                                               "paraphrase-MiniLM-L3-v2 → all-mpnet-base-v2@2 → all-mpnet-base-v2@4 (xent)"])
+        for row in summary.methods { XCTAssertGreaterThan(row.test.auc, 0.6, "\(row.arm) should learn SST-2") }
+        // Explicit rungs replace the default; with weak L6 there is nothing between it and MPNet, so no rows.
+        var explicit = c
+        explicit.weakModel = "all-MiniLM-L6-v2@2"; explicit.methods = [.bootstrapPretrained]
+        XCTAssertTrue(try pipeline(explicit).run().methods.isEmpty)
+        explicit.interventions.bootstrapPretrainedVia = ["paraphrase-MiniLM-L3-v2"]
+        XCTAssertEqual(try pipeline(explicit).run().methods.map(\.arm.methodParts.variant).first,
+                       "all-MiniLM-L6-v2@2 → paraphrase-MiniLM-L3-v2 (xent)")
+    }
+
     /// In lora mode the student's own finetuned activations feed ft(weak)+lp(gt), so it differs from lp(gt).
     func testLinearityInLoRAModeProbesTheFinetunedStudent() throws {
         var c = ExperimentConfig(dataset: "sst2", sizes: SplitSizes(weakTrain: 64, strongTrain: 96, validation: 48, test: 64),

@@ -138,7 +138,18 @@ final class ModelIdentityTests: XCTestCase {
     func testCatalogPinsEveryFileTheLoadersRead() throws {
         for entry in ModelCatalog.entries {
             // ModelStoreTests.testInstalledModelsVerify checks the pins against the installed files.
-            XCTAssertEqual(Set(entry.fileSHA256.keys), Set(ModelStore.loaderFiles + ModelStore.optionalLoaderFiles), entry.name)
+            // One weights file (safetensors or ONNX), the configuration, the tokenizer and sentence-transformers' settings.
+            let weights = Set(entry.fileSHA256.keys).intersection(WeightsFile.names)
+            XCTAssertEqual(weights.count, 1, entry.name)
+            XCTAssertEqual(Set(entry.fileSHA256.keys).subtracting(weights),
+                           Set(ModelStore.loaderFiles + ModelStore.optionalLoaderFiles).subtracting(WeightsFile.names), entry.name)
+            // A file the installer writes from the catalog's text is pinned to that text's sha256.
+            if case let .assembled(files) = entry.layout {
+                XCTAssertEqual(Set(files.keys), Set(entry.fileSHA256.keys), entry.name)
+                for case let (file, .text(text)) in files {
+                    XCTAssertEqual(FileDigest.sha256(text), entry.fileSHA256[file], "\(entry.name): \(file)")
+                }
+            }
         }
     }
 

@@ -8,6 +8,8 @@ public enum Intervention: String, Codable, Sendable, CaseIterable {
     case strongToStrong = "strong-to-strong"
     /// A chain weak → intermediate models → strong, each rung trained on the previous rung's labels.
     case bootstrap
+    /// The same chain through separately pretrained models (paraphrase-MiniLM-L3-v2 → all-MiniLM-L6-v2 → all-mpnet-base-v2).
+    case bootstrapPretrained = "bootstrap-pretrained"
     /// Probes (kNN, logistic regression) on frozen strong activations, fit to the weak labels, scored on test.
     case probe
     /// Drop the strong-train points where a probe (kNN, logistic, TopoFilter) disagrees most with the weak label.

@@ -17,6 +17,17 @@ extension WeakToStrongPipeline {
         return [ModelReference(name: strong.name, layers: max(1, try models.layerCount(strong) / 2))]
     }
 
+    /// The rungs of `bootstrap-pretrained`: `--bootstrap-pretrained-via`, else every catalog model that lies
+    /// strictly between the (largest) weak model and the strong one in the catalog's size order.
+    func pretrainedRungs(strong: ModelReference) throws -> [ModelReference] {
+        if let via = config.interventions.bootstrapPretrainedVia { return try via.map { try ModelReference(parsing: $0) } }
+        let names = ModelCatalog.entries.map(\.name)
+        let weakest = try config.weakModels.map { try ModelReference(parsing: $0).name }
+        guard let top = weakest.compactMap({ names.firstIndex(of: $0) }).max(), let bottom = names.firstIndex(of: strong.name),
+              top + 1 < bottom else { return [] }
+        return names[(top + 1)..<bottom].map { ModelReference(name: $0) }
+    }
+
     /// Layers of the probe sweep: a quarter, half and all of the strong model's depth.
     func sweepLayers(strong: ModelReference) throws -> [Int] {
         let last = try models.layerCount(strong)
@@ -48,6 +59,9 @@ extension WeakToStrongPipeline {
         if methods.contains(.bootstrap) {
             for rung in try bootstrapRungs(strong: strong) { _ = try models.layerCount(rung); _ = try models.identity(rung) }
         }
+        if methods.contains(.bootstrapPretrained) {
+            for rung in try pretrainedRungs(strong: strong) { _ = try models.layerCount(rung); _ = try models.identity(rung) }
+        }
     }
 }
 
@@ -62,7 +76,8 @@ extension Intervention {
 final class InterventionRun {
     let pipeline: WeakToStrongPipeline
     let splits: DatasetSplits
-    let weak: ModelReference, strong: ModelReference
+    /// The weak supervisor as configured (one model, or the members of an ensemble).
+    let weak: String, strong: ModelReference
     let weakOut: StageOutput, ceilingOut: StageOutput
     /// The vanilla student of the first loss; intervention students train with the same loss.
     let student: StageOutput
@@ -72,7 +87,7 @@ final class InterventionRun {
     /// The soft weak labels of strong-train and validation.
     let weakTrain: [Float], weakValidation: [Float]
 
-    init(pipeline: WeakToStrongPipeline, splits: DatasetSplits, weak: ModelReference, strong: ModelReference,
+    init(pipeline: WeakToStrongPipeline, splits: DatasetSplits, weak: String, strong: ModelReference,
          weakOut: StageOutput, ceilingOut: StageOutput, student: StageOutput, studentLoss: LossKind, scorer: Scorer) {
         self.pipeline = pipeline; self.splits = splits; self.weak = weak; self.strong = strong
         self.weakOut = weakOut; self.ceilingOut = ceilingOut; self.student = student; self.studentLoss = studentLoss
@@ -90,7 +105,14 @@ final class InterventionRun {
         for method in Intervention.allCases where methods.contains(method) {
             switch method {
             case .strongToStrong: arms += try strongToStrong()
-            case .bootstrap: arms += try bootstrap()
+            case .bootstrap: arms += try bootstrap("bootstrap", rungs: try pipeline.bootstrapRungs(strong: strong))
+            case .bootstrapPretrained:
+                let rungs = try pipeline.pretrainedRungs(strong: strong)
+                if rungs.isEmpty {
+                    pipeline.progress.note("bootstrap-pretrained: no catalog model lies between \(weak) and \(strong); give --bootstrap-pretrained-via")
+                } else {
+                    arms += try bootstrap("bootstrap-pretrained", rungs: rungs)
+                }
             case .probe: arms += try probe()
             case .filter: arms += try filter()
             case .confident: arms += try confident()
@@ -171,13 +193,14 @@ final class InterventionRun {
         }
     }
 
-    /// weak → intermediate rungs → strong, each rung trained on the previous rung's labels.
-    func bootstrap() throws -> [ArmScore] {
+    /// weak → intermediate rungs → strong, each rung trained on the previous rung's labels: `bootstrap` (rungs of
+    /// the strong model truncated, NAME@k) and `bootstrap-pretrained` (separately pretrained models).
+    func bootstrap(_ method: String, rungs: [ModelReference]) throws -> [ArmScore] {
         var labels = weakOut
-        var chain = [weak.description]
-        return try (try pipeline.bootstrapRungs(strong: strong) + [strong]).map { rung in
+        var chain = [weak]
+        return try (rungs + [strong]).map { rung in
             chain.append(rung.description)
-            let arm = Arm.method("bootstrap", chain.joined(separator: " → ") + " (\(loss))")
+            let arm = Arm.method(method, chain.joined(separator: " → ") + " (\(loss))")
             let out = try train(arm, model: rung, targets: labels.probabilities(.strongTrain), validation: labels.probabilities(.validation))
             labels = out
             return score(arm, out, note: rung == strong ? "direct weak → strong student: see the \(loss) student row" : nil)

@@ -16,6 +16,8 @@ public struct InterventionSettings: Codable, Hashable, Sendable {
     public var strongToStrongIterations = 2
     /// Intermediate rungs between weak and strong (nil: the strong model truncated to half its layers).
     public var bootstrapVia: [String]? = nil
+    /// Separately pretrained rungs of `bootstrap-pretrained` (nil: the catalog models between weak and strong in size).
+    public var bootstrapPretrainedVia: [String]? = nil
     public var sweepK = [5, 10, 20, 50, 100, 200]
     public var sweepPenalty = [1e-4, 1e-3, 1e-2, 1e-1, 1]
 

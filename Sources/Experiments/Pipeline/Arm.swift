@@ -1,10 +1,10 @@
 import Training
 
-/// One line of a run's results: the weak supervisor, the ceiling, a student trained with one loss, or one
-/// intervention row. `id` is its one name everywhere: stage files, the run store, `w2s compare`,
+/// One line of a run's results: the weak supervisor (with several weak models: their ensemble), one member of a
+/// weak ensemble, the ceiling, a student trained with one loss, or one intervention row. `id` is its one name everywhere: stage files, the run store, `w2s compare`,
 /// predictions.csv columns, charts and tables.
 public struct Arm: Hashable, Codable, Sendable, CustomStringConvertible {
-    public enum Role: String, Codable, Sendable { case weak, ceiling, student, method }
+    public enum Role: String, Codable, Sendable { case weak, weakMember, ceiling, student, method }
     public let role: Role
     /// The loss label of a student (parameters that differ from the defaults included: `logconf(warm-up=0.6)`);
     /// "method: variant" of an intervention row.
@@ -12,6 +12,8 @@ public struct Arm: Hashable, Codable, Sendable, CustomStringConvertible {
 
     public static let weak = Arm(role: .weak, variant: "")
     public static let ceiling = Arm(role: .ceiling, variant: "")
+    /// One weak supervisor of an ensemble (`--weak A,B`): `weak:<model>`.
+    public static func weakMember(_ model: String) -> Arm { Arm(role: .weakMember, variant: model) }
     public static func student(_ loss: LossKind) -> Arm { Arm(role: .student, variant: loss.label) }
     /// An intervention row: `method` as in the tables ("filter 10%", "probe"), `variant` what distinguishes it.
     public static func method(_ method: String, _ variant: String) -> Arm { Arm(role: .method, variant: "\(method):\(variant)") }
@@ -19,6 +21,7 @@ public struct Arm: Hashable, Codable, Sendable, CustomStringConvertible {
     public var id: String {
         switch role {
         case .weak: return "weak"
+        case .weakMember: return "weak:\(variant)"
         case .ceiling: return "ceiling"
         case .student: return "student-\(variant)"
         case .method: return "method:\(variant)"

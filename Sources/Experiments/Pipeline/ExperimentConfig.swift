@@ -8,7 +8,10 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
     public var dataset: String
     public var sizes: SplitSizes
     public var seed: UInt64
+    /// One model (NAME or NAME@k), or several separated by commas: a weak ensemble (`weakModels`).
     public var weakModel: String
+    /// How several weak models are combined (nil with one weak model, so single-model runs keep their names).
+    public var weakCombination: WeakCombination?
     public var strongModel: String
     public var mode: TrainingMode
     /// Student losses to compare (each gets its own student stage; weak and ceiling are shared).
@@ -38,7 +41,7 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
                 loraAlpha: Float = ExperimentDefaults.loraAlpha(rank: ExperimentDefaults.loraRank),
                 trainLayers: Int? = ExperimentDefaults.trainLayers, frozenStatePrecision: PackFile.Precision? = nil,
                 methods: [Intervention] = [], interventions: InterventionSettings = InterventionSettings(),
-                userData: UserDataSource? = nil) {
+                userData: UserDataSource? = nil, weakCombination: WeakCombination? = nil) {
         self.dataset = dataset; self.sizes = sizes; self.seed = seed
         self.weakModel = weakModel; self.strongModel = strongModel; self.mode = mode; self.losses = losses
         self.weakTraining = weakTraining ?? ExperimentConfig.defaultTraining(mode: mode, strong: false, seed: seed)
@@ -47,7 +50,11 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
         self.trainLayers = mode == .head ? nil : trainLayers
         self.frozenStatePrecision = self.trainLayers == nil ? nil : frozenStatePrecision
         self.methods = methods; self.interventions = interventions; self.userData = userData
+        self.weakCombination = weakCombination
     }
+
+    /// The weak supervisors: one, or the members of the ensemble in the order given.
+    public var weakModels: [String] { weakModel.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
 
     /// The training of the weak supervisor (`strong: false`) or of the strong ceiling and students: `ExperimentDefaults`.
     public static func defaultTraining(mode: TrainingMode, strong: Bool, seed: UInt64) -> TrainingConfig {

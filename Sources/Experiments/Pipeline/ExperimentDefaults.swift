@@ -13,6 +13,8 @@ public enum ExperimentDefaults {
 
     public static let weakModel = "all-MiniLM-L6-v2"
     public static let strongModel = "all-mpnet-base-v2"
+    /// How several weak models (`--weak A,B`) are combined.
+    public static let weakCombination: WeakCombination = .mean
     public static let mode: TrainingMode = .head
     /// Tokens per example, special tokens included.
     public static let maxLength = 128

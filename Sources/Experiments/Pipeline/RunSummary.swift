@@ -18,6 +18,9 @@ public struct RunSummary: Codable, Sendable {
     public var students: [ArmScore]
     /// Intervention rows (strong-to-strong, bootstrapping, probes, filtering, relabeling, linearity).
     public var methods: [ArmScore] = []
+    /// With several weak models: each member, scored like a student (PGR against the ensemble, which is `weak`);
+    /// nil with one weak model (and in summaries written before ensembles existed).
+    public var weakMembers: [ArmScore]? = nil
     public var probeSweep: [ProbeSweepPoint] = []
     public var stageSeconds: [String: Double]
     public var cachedStages: [String]
@@ -30,7 +33,11 @@ public struct RunSummary: Codable, Sendable {
         }
         var lines = ["| dataset | model | arm | test AUC | test acc | PGR (AUC) [95% CI] | PGR (acc) | oracle-stop AUC | agree (sup. right / wrong) |",
                      "|---|---|---|---|---|---|---|---|---|"]
-        lines.append("| \(config.dataset) | weak \(config.weakModel) | xent (ground truth) | \(f(weak.auc)) | \(f(weak.accuracy)) | | | | |")
+        for m in weakMembers ?? [] {
+            lines.append("| \(config.dataset) | weak member \(m.arm.variant) | xent (ground truth) | \(f(m.test.auc)) | \(f(m.test.accuracy)) | \(f(m.pgrAUC, m.pgrAUCInterval)) | \(f(m.pgrAccuracy)) | | \(m.note ?? "") |")
+        }
+        let weakName = config.weakModels.count > 1 ? "\((config.weakCombination ?? ExperimentDefaults.weakCombination).rawValue) ensemble \(config.weakModel)" : config.weakModel
+        lines.append("| \(config.dataset) | weak \(weakName) | xent (ground truth) | \(f(weak.auc)) | \(f(weak.accuracy)) | | | | |")
         for s in students {
             lines.append("| \(config.dataset) | student \(config.strongModel) | \(s.arm.variant) (weak labels) | \(f(s.test.auc)) | \(f(s.test.accuracy)) | \(f(s.pgrAUC, s.pgrAUCInterval)) | \(f(s.pgrAccuracy)) | \(f(s.training?.oracleStopAUC)) | \(f(s.agreement.whereSupervisorCorrect)) / \(f(s.agreement.whereSupervisorWrong)) |")
         }

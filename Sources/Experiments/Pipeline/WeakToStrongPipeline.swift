@@ -192,8 +192,8 @@ public final class WeakToStrongPipeline {
         for folder in [runDirectory, runDirectory.appendingPathComponent("stages"), stageCache, activations.directory] {
             AtomicFile.removeStaleTemporaries(in: folder)
         }
-        let weak = try ModelReference(parsing: config.weakModel), strong = try ModelReference(parsing: config.strongModel)
-        _ = try models.identity(weak); _ = try models.identity(strong)
+        let weak = try config.weakModels.map { try ModelReference(parsing: $0) }, strong = try ModelReference(parsing: config.strongModel)
+        for model in weak + [strong] { _ = try models.identity(model) }
         try AtomicFile.createDirectory(runDirectory)
         try AtomicFile.writeJSON(config, to: runDirectory.appendingPathComponent("config.json"))
         let record = try store.begin(config)
@@ -207,14 +207,13 @@ public final class WeakToStrongPipeline {
         }
     }
 
-    func execute(weak: ModelReference, strong: ModelReference) throws -> RunSummary {
+    func execute(weak: [ModelReference], strong: ModelReference) throws -> RunSummary {
         let splits = try splits()
         let truth = { (split: Split) in splits[split].map { Float($0.label) } }
         extraStrongLayers = try layersForInterventions(strong: strong)
         try validateInterventions(strong: strong)
 
-        let weakOut = try train(.weak, model: weak, splits: splits, on: .weakTrain, scoring: Split.allCases, targets: truth(.weakTrain),
-                                selection: .auc(labels: splits.validation.map(\.label)), training: config.weakTraining, upstream: [])
+        let (weakOut, members) = try trainWeak(weak, splits: splits)
         let ceilingOut = try train(.ceiling, model: strong, splits: splits, on: .strongTrain, scoring: Split.strongSide,
                                    targets: truth(.strongTrain), selection: .auc(labels: splits.validation.map(\.label)),
                                    training: config.strongTraining, upstream: [])
@@ -240,15 +239,19 @@ public final class WeakToStrongPipeline {
                 scorer.score(.student(loss), margins: out.margins(.test), description: loss.description, training: out.training)
             },
             stageSeconds: [:], cachedStages: [])
+        if !members.isEmpty { summary.weakMembers = members.map { m in
+            scorer.score(.weakMember(m.model.description), margins: m.output.margins(.test), description: m.note, training: m.output.training, note: m.note)
+        } }
         if let (loss, student) = students.first, !config.methods.isEmpty {
-            let interventions = InterventionRun(pipeline: self, splits: splits, weak: weak, strong: strong, weakOut: weakOut,
+            let interventions = InterventionRun(pipeline: self, splits: splits, weak: config.weakModel, strong: strong, weakOut: weakOut,
                                                 ceilingOut: ceilingOut, student: student, studentLoss: loss, scorer: scorer)
             (summary.methods, summary.probeSweep) = try interventions.run(config.methods)
         }
         summary.stageSeconds = stageSeconds
         summary.cachedStages = cachedStages
         try RunOutputs(directory: runDirectory).write(summary: summary, splits: splits, weak: weakOut, ceiling: ceilingOut,
-                                                     students: students.map { (Arm.student($0.0), $0.1) })
+                                                     students: members.map { (Arm.weakMember($0.model.description), $0.output) }
+                                                         + students.map { (Arm.student($0.0), $0.1) })
         return summary
     }
 }

@@ -69,7 +69,7 @@ extension RunSummary {
             Arm.weak.id: ["test_auc": weak.auc, "test_accuracy": weak.accuracy],
             Arm.ceiling.id: ["test_auc": ceiling.auc, "test_accuracy": ceiling.accuracy],
         ]
-        for a in students + methods {
+        for a in (weakMembers ?? []) + students + methods {
             var m = ["test_auc": a.test.auc, "test_accuracy": a.test.accuracy,
                      "agreement": a.agreement.overall, "agreement_supervisor_correct": a.agreement.whereSupervisorCorrect,
                      "agreement_supervisor_wrong": a.agreement.whereSupervisorWrong]

