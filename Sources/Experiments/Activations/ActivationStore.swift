@@ -159,7 +159,6 @@ public final class ActivationStore {
                                progress: ((Int, Int) -> Void)?, compute: ([Int]) throws -> [ActivationNamespace: Blocks]) throws {
         let total = chunks.reduce(0) { $0 + $1.count }
         var done = 0
-        var deferred: [[PackFile.Key]] = []
         func isDone(_ chunk: [PackFile.Key]) -> Bool {
             namespaces.allSatisfy { n in chunk.allSatisfy { contains($0, in: n) } }
         }
@@ -181,33 +180,22 @@ public final class ActivationStore {
             }
             computedChunks += 1; computedTexts += chunk.count
         }
-        for chunk in chunks {
+        /// Whether `chunk` is done (by this process, now, or by another one); false while another live process holds it.
+        func settle(_ chunk: [PackFile.Key]) throws -> Bool {
             for n in namespaces { refresh(n) }
-            if isDone(chunk) { done += chunk.count; continue }
-            if let claim = try claimChunk(chunk) {
+            if !isDone(chunk) {
+                guard let claim = try claimChunk(chunk) else { return false }
                 try run(chunk, claim: claim)
-                done += chunk.count
-                progress?(done, total)
-            } else {
-                deferred.append(chunk)
             }
+            done += chunk.count
+            progress?(done, total)
+            return true
         }
         // Chunks other processes claimed: wait for their packs, or take over a claim whose owner is gone.
+        var deferred = try chunks.filter { try !settle($0) }
         while !deferred.isEmpty {
-            var still: [[PackFile.Key]] = []
-            for chunk in deferred {
-                for n in namespaces { refresh(n) }
-                if isDone(chunk) { done += chunk.count; progress?(done, total); continue }
-                if let claim = try claimChunk(chunk) {
-                    try run(chunk, claim: claim)
-                    done += chunk.count
-                    progress?(done, total)
-                } else {
-                    still.append(chunk)
-                }
-            }
-            deferred = still
-            if !deferred.isEmpty { usleep(200_000) }
+            usleep(200_000)
+            deferred = try deferred.filter { try !settle($0) }
         }
     }
 

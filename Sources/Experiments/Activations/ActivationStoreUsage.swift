@@ -32,7 +32,8 @@ extension ActivationStore {
         }
     }
 
-    func namespaceFolders() -> [URL] {
+    /// One folder per namespace (model, layer, pooling, precision).
+    public func namespaceFolders() -> [URL] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
         return names.sorted().map { root.appendingPathComponent($0) }.filter { url in
             var isDirectory: ObjCBool = false

@@ -189,7 +189,8 @@ public final class WeakToStrongPipeline {
     @discardableResult
     public func run() throws -> RunSummary {
         let store = try RunStore(root: runsRoot)
-        for folder in [runDirectory, runDirectory.appendingPathComponent("stages"), stageCache, activations.directory] {
+        for folder in [runDirectory, runDirectory.appendingPathComponent("stages"), stageCache, activations.directory]
+            + activations.store.namespaceFolders() {
             AtomicFile.removeStaleTemporaries(in: folder)
         }
         let weak = try config.weakModels.map { try ModelReference(parsing: $0) }, strong = try ModelReference(parsing: config.strongModel)
