@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The top-K-layer trade-off of issue 11 (RESULTS.md): lora, xent student, seed 0; K ∈ {1, 2, 4, all} on SST-2, SciQ
+# and BoolQ at 1000/1000/300/1000 (K = all only on SST-2 at that size: an MPNet stage through all 12 layers costs
+# ~30 min there), the same K on SciQ and BoolQ at 300/300/150/300 to compare with full depth, and fp16 frozen states
+# once. Plans once, then runs the cheap rows first; rerun it to resume (finished runs are skipped).
+#   scripts/bench/topk-tradeoff.sh [RUNS_DIR]     (default runs-topk; W2S=path/to/w2s to choose the binary)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+w2s=${W2S:-.build/release/w2s}
+runs=${1:-runs-topk}
+sizes=1000,1000,300,1000
+if [ ! -f "$runs/sweeps/tradeoff.json" ]; then
+  $w2s sweep plan --name tradeoff --dataset sst2,sciq,boolq --mode lora --train-layers 1 --loss xent --sizes $sizes --runs-dir "$runs"
+  for k in 2 4; do
+    $w2s sweep plan --name tradeoff --append --dataset sst2,sciq,boolq --mode lora --train-layers $k --loss xent --sizes $sizes --runs-dir "$runs"
+  done
+  $w2s sweep plan --name tradeoff --append --dataset sst2 --mode lora --train-layers 2 --frozen-precision fp16 --loss xent --sizes $sizes --runs-dir "$runs"
+  $w2s sweep plan --name tradeoff --append --dataset sst2,sciq,boolq --mode lora --train-layers all --loss xent --sizes $sizes --runs-dir "$runs"
+fi
+if [ ! -f "$runs/sweeps/tradeoff-small.json" ]; then
+  for k in 1 2 4 all; do
+    $w2s sweep plan --name tradeoff-small $([ $k != 1 ] && echo --append) --dataset sciq,boolq --mode lora --train-layers $k \
+      --loss xent --sizes 300,300,150,300 --runs-dir "$runs"
+  done
+fi
+# Plan indices 0–10: K = 1, 2, 4 on the three tasks, fp16, K = all on SST-2; then the small plan; then K = all at
+# 1000 on SciQ and BoolQ (indices 11, 12), hours each on 2 cores.
+for i in 0 1 2 3 4 5 6 7 8 9 10; do $w2s sweep run --name tradeoff --index $i --runs-dir "$runs" --quiet; done
+$w2s sweep run --name tradeoff-small --runs-dir "$runs" --quiet
+for i in 11 12; do $w2s sweep run --name tradeoff --index $i --runs-dir "$runs" --quiet; done
