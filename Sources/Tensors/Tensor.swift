@@ -60,12 +60,12 @@ public struct Tensor: Sendable, Equatable {
     }
 
     /// self += Σᵣ x[r, ·], one row after the other (a bias gradient); self holds x's column count.
-    public mutating func addRowSums(of x: some MatrixView) {
-        let l = x.layout
-        precondition(count == l.columns, "row sums of \(l) into \(shape)")
+    public mutating func addRowSums(of x: Tensor) {
+        let n = x.columns
+        precondition(count == n, "row sums of \(x.shape) into \(shape)")
         data.withUnsafeMutableBufferPointer { y in
-            x.withUnsafeMatrixPointer { rows in
-                for r in 0..<l.rows { VectorMath.axpy(1, rows + r * l.stride, y.baseAddress!, count: l.columns) }
+            x.data.withUnsafeBufferPointer { rows in
+                for r in 0..<x.rows { VectorMath.axpy(1, rows.baseAddress! + r * n, y.baseAddress!, count: n) }
             }
         }
     }

@@ -21,19 +21,17 @@ public final class LoRAAdapter {
     public var rank: Int { a.value.rows }
     public var parameters: [Parameter] { [a, b] }
 
-    /// y += s·x·Aᵀ·Bᵀ, into the given columns of y (all when nil: a fused Q/K/V output holds three layers).
-    func addForward(_ x: Tensor, into y: inout Tensor, columns: Range<Int>? = nil, training: Bool) {
-        let u = BLAS.matmul(x, a.value, transposeB: true)                                          // u = x·Aᵀ
-        BLAS.gemm(u, b.value, transposeB: true, alpha: scale, beta: 1, into: &y, columns: columns)  // y += s·u·Bᵀ
+    func addForward(_ x: Tensor, into y: inout Tensor, training: Bool) {
+        let u = BLAS.matmul(x, a.value, transposeB: true)                          // u = x·Aᵀ
+        BLAS.gemm(u, b.value, transposeB: true, alpha: scale, beta: 1, into: &y)   // y += s·u·Bᵀ
         cachedProjection = training ? u : nil
     }
 
     /// Accumulates dA and dB; adds the adapter's share of dx when `inputGradient` is non-nil.
-    func backward(_ dy: some MatrixView, input x: Tensor, inputGradient: inout Tensor?) {
+    func backward(_ dy: Tensor, input x: Tensor, inputGradient: inout Tensor?) {
         guard let u = cachedProjection else { preconditionFailure("\(a.name): backward without a training forward") }
         BLAS.gemm(dy, u, transposeA: true, alpha: scale, beta: 1, into: &b.gradient)  // dB += s·dyᵀ·u
-        var du = Tensor(zeros: [dy.layout.rows, rank])
-        BLAS.gemm(dy, b.value, alpha: scale, into: &du)                                 // du = s·dy·B
+        let du = BLAS.matmul(dy, b.value, alpha: scale)                                 // du = s·dy·B
         BLAS.gemm(du, x, transposeA: true, beta: 1, into: &a.gradient)                 // dA += duᵀ·x
         if inputGradient != nil { BLAS.gemm(du, a.value, beta: 1, into: &inputGradient!) }  // dx += du·A
         cachedProjection = nil

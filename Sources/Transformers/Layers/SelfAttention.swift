@@ -10,7 +10,7 @@ public final class SelfAttention {
     public let query: Linear, key: Linear, value: Linear, output: Linear
     public let heads: Int
 
-    private var cachedQKV: Tensor?  // [B·T, 3C]: Q, K, V side by side
+    private var cachedQ: Tensor?, cachedK: Tensor?, cachedV: Tensor?
     private var cachedProbabilities: Tensor?  // [B, H, T, T]
     private var cachedShape: (batch: Int, length: Int)?
 
@@ -25,26 +25,26 @@ public final class SelfAttention {
     /// x: [B·T, C]; mask: [B·T] with 1 for real tokens; positionBias: [H, T, T] or nil.
     public func forward(_ x: Tensor, batch: Int, length: Int, mask: [Float], positionBias: Tensor?,
                         training: Bool) -> Tensor {
-        // One GEMM for Q, K and V: [B·T, C]·[C, 3C]; head `head` of K is columns c + block(head, d).
-        let qkv = Linear.forward(concatenating: [query, key, value], x, training: training)
-        let c = query.outputSize, h = heads, d = c / h, t = length
+        let q = query.forward(x, training: training)
+        let k = key.forward(x, training: training)
+        let v = value.forward(x, training: training)
+        let c = q.columns, h = heads, d = c / h, t = length
         var context = Tensor(zeros: [batch * t, c])
         var probabilities = Tensor(zeros: training ? [batch, h, t, t] : [Parallel.workers, t, t])
         let scale = 1 / Float(d).squareRoot()
         Tensor.sharing(&context, &probabilities) { context, probabilities in
             forEachHeadAndSequence(batch: batch) { worker, head, b in
                 let tokens = block(b, t), columns = block(head, d)
-                let q = qkv[rows: tokens, columns: columns], k = qkv[rows: tokens, columns: columns.shifted(c)]
-                let v = qkv[rows: tokens, columns: columns.shifted(2 * c)]
                 let s = probabilities[rows: block(training ? b * h + head : worker, t)]
-                BLAS.gemm(q, k, transposeB: true, alpha: scale, into: s)
+                BLAS.gemm(q[rows: tokens, columns: columns], k[rows: tokens, columns: columns], transposeB: true,
+                          alpha: scale, into: s)
                 if let positionBias { s.add(positionBias[rows: block(head, t)]) }
                 Self.maskedSoftmaxRows(s, keyMask: mask[tokens])
-                BLAS.gemm(s, v, into: context[rows: tokens, columns: columns])
+                BLAS.gemm(s, v[rows: tokens, columns: columns], into: context[rows: tokens, columns: columns])
             }
         }
         if training {
-            cachedQKV = qkv
+            cachedQ = q; cachedK = k; cachedV = v
             cachedProbabilities = probabilities
             cachedShape = (batch, length)
         }
@@ -53,31 +53,35 @@ public final class SelfAttention {
 
     /// Returns dx; adds the gradient of the position bias into `positionBiasGradient` ([H·T, T]) if given.
     public func backward(_ dy: Tensor, positionBiasGradient: SharedMatrix?) -> Tensor {
-        guard let qkv = cachedQKV, let probabilities = cachedProbabilities,
+        guard let q = cachedQ, let k = cachedK, let v = cachedV, let probabilities = cachedProbabilities,
               let (batch, t) = cachedShape else { preconditionFailure("attention: backward without a training forward") }
         let dContext = output.backward(dy)!
-        let c = query.outputSize, h = heads, d = c / h
+        let c = q.columns, h = heads, d = c / h
         let scale = 1 / Float(d).squareRoot()
-        var dqkv = Tensor(zeros: qkv.shape)  // dQ, dK, dV side by side, as Q, K, V
+        var dq = Tensor(zeros: q.shape), dk = Tensor(zeros: k.shape), dv = Tensor(zeros: v.shape)
         var scratch = Tensor(zeros: [Parallel.workers, t, t])
-        Tensor.sharing(&dqkv, &scratch) { dqkv, scratch in
+        Tensor.sharing(&dq, &dk, &dv, &scratch) { dq, dk, dv, scratch in
             forEachHeadAndSequence(batch: batch) { worker, head, b in
                 let tokens = block(b, t), columns = block(head, d)
-                let q = qkv[rows: tokens, columns: columns], k = qkv[rows: tokens, columns: columns.shifted(c)]
-                let v = qkv[rows: tokens, columns: columns.shifted(2 * c)], dC = dContext[rows: tokens, columns: columns]
                 let p = probabilities[rows: block(b * h + head, t)], dS = scratch[rows: block(worker, t)]
                 // dV = Pᵀ·dC ; dP = dC·Vᵀ
-                BLAS.gemm(p, dC, transposeA: true, into: dqkv[rows: tokens, columns: columns.shifted(2 * c)])
-                BLAS.gemm(dC, v, transposeB: true, into: dS)
+                BLAS.gemm(p, dContext[rows: tokens, columns: columns], transposeA: true,
+                          into: dv[rows: tokens, columns: columns])
+                BLAS.gemm(dContext[rows: tokens, columns: columns], v[rows: tokens, columns: columns], transposeB: true,
+                          into: dS)
                 Self.softmaxBackwardRows(p, dS)
                 positionBiasGradient?[rows: block(head, t)].add(dS)
                 // dQ = s·dS·K ; dK = s·dSᵀ·Q
-                BLAS.gemm(dS, k, alpha: scale, into: dqkv[rows: tokens, columns: columns])
-                BLAS.gemm(dS, q, transposeA: true, alpha: scale, into: dqkv[rows: tokens, columns: columns.shifted(c)])
+                BLAS.gemm(dS, k[rows: tokens, columns: columns], alpha: scale, into: dq[rows: tokens, columns: columns])
+                BLAS.gemm(dS, q[rows: tokens, columns: columns], transposeA: true, alpha: scale,
+                          into: dk[rows: tokens, columns: columns])
             }
         }
-        cachedQKV = nil; cachedProbabilities = nil; cachedShape = nil
-        return Linear.backward(concatenating: [query, key, value], dqkv)  // one GEMM: dx = [dQ dK dV]·[Wq; Wk; Wv]
+        cachedQ = nil; cachedK = nil; cachedV = nil; cachedProbabilities = nil; cachedShape = nil
+        var dx = query.backward(dq)!
+        add(key.backward(dk)!, into: &dx)
+        add(value.backward(dv)!, into: &dx)
+        return dx
     }
 
     /// Calls `body(worker, head, sequence)` for every head and sequence of the batch, heads spread over the
@@ -125,12 +129,6 @@ public final class SelfAttention {
             }
         }
     }
-}
-
-extension Range<Int> {
-    /// The same range moved `offset` up (K's and V's columns of a head inside [Q K V]).
-    @inline(__always)
-    func shifted(_ offset: Int) -> Range<Int> { (lowerBound + offset)..<(upperBound + offset) }
 }
 
 /// The `index`-th of consecutive ranges of `size`: rows of one sequence, columns of one head, one t × t slab.
