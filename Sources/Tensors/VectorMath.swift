@@ -87,6 +87,135 @@ public enum VectorMath {
         return s
     }
 
+    /// Σ (x − m)², with 8 lanes of FMA accumulation (a layer norm's variance).
+    @inline(__always)
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, minus m: Float, count: Int) -> Float {
+        var acc = V(repeating: 0)
+        let mv = V(repeating: m)
+        var i = 0
+        while i + 8 <= count {
+            let d = UnsafeRawPointer(x + i).loadUnaligned(as: V.self) - mv
+            acc.addProduct(d, d)
+            i += 8
+        }
+        var s = acc.sum()
+        while i < count { let d = x[i] - m; s += d * d; i += 1 }
+        return s
+    }
+
+    /// One layer-norm row in one pass: x̂ = (x − mean)·inverseStd into `normalized` (when given), y = x̂·γ + β.
+    @inline(__always)
+    public static func normalize(_ x: UnsafePointer<Float>, mean: Float, inverseStd: Float, gamma: UnsafePointer<Float>,
+                                 beta: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                                 normalized: UnsafeMutablePointer<Float>?, count: Int) {
+        let mv = V(repeating: mean), iv = V(repeating: inverseStd)
+        var i = 0
+        while i + 8 <= count {
+            let n = (UnsafeRawPointer(x + i).loadUnaligned(as: V.self) - mv) * iv
+            if let normalized { UnsafeMutableRawPointer(normalized + i).storeBytes(of: n, as: V.self) }
+            var out = UnsafeRawPointer(beta + i).loadUnaligned(as: V.self)
+            out.addProduct(n, UnsafeRawPointer(gamma + i).loadUnaligned(as: V.self))
+            UnsafeMutableRawPointer(y + i).storeBytes(of: out, as: V.self)
+            i += 8
+        }
+        while i < count {
+            let n = (x[i] - mean) * inverseStd
+            normalized?[i] = n
+            y[i] = n * gamma[i] + beta[i]
+            i += 1
+        }
+    }
+
+    /// One layer-norm row backward: with d = dy·γ, dx = inverseStd·(d − mean(d) − x̂·mean(d·x̂)).
+    @inline(__always)
+    public static func layerNormBackward(_ dy: UnsafePointer<Float>, normalized h: UnsafePointer<Float>,
+                                         gamma: UnsafePointer<Float>, inverseStd: Float,
+                                         into dx: UnsafeMutablePointer<Float>, count: Int) {
+        var accD = V(repeating: 0), accDH = V(repeating: 0)
+        var i = 0
+        while i + 8 <= count {
+            let d = UnsafeRawPointer(dy + i).loadUnaligned(as: V.self) * UnsafeRawPointer(gamma + i).loadUnaligned(as: V.self)
+            accD += d
+            accDH.addProduct(d, UnsafeRawPointer(h + i).loadUnaligned(as: V.self))
+            i += 8
+        }
+        var sumD = accD.sum(), sumDH = accDH.sum()
+        while i < count { let d = dy[i] * gamma[i]; sumD += d; sumDH += d * h[i]; i += 1 }
+        let meanD = sumD / Float(count), meanDH = sumDH / Float(count)
+        let iv = V(repeating: inverseStd), mdv = V(repeating: meanD), mdhv = V(repeating: meanDH)
+        i = 0
+        while i + 8 <= count {
+            let d = UnsafeRawPointer(dy + i).loadUnaligned(as: V.self) * UnsafeRawPointer(gamma + i).loadUnaligned(as: V.self)
+            let hv = UnsafeRawPointer(h + i).loadUnaligned(as: V.self)
+            UnsafeMutableRawPointer(dx + i).storeBytes(of: iv * (d - mdv - hv * mdhv), as: V.self)
+            i += 8
+        }
+        while i < count { dx[i] = inverseStd * (dy[i] * gamma[i] - meanD - h[i] * meanDH); i += 1 }
+    }
+
+    /// The largest of `count` floats (−∞ when empty), 8 lanes by masked blends.
+    @inline(__always)
+    public static func max(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var acc = V(repeating: -.infinity)
+        var i = 0
+        while i + 8 <= count {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: V.self)
+            acc = acc.replacing(with: v, where: v .> acc)
+            i += 8
+        }
+        var m = acc.max()
+        while i < count { m = Swift.max(m, x[i]); i += 1 }
+        return m
+    }
+
+    /// x = e^(x − m) in place, returning Σ e^(x − m) (the lanes summed as `sum` does): softmax's exp and total in one pass.
+    @inline(__always)
+    public static func expSum(_ x: UnsafeMutablePointer<Float>, minus m: Float, count: Int) -> Float {
+        var acc = V(repeating: 0)
+        let mv = V(repeating: m)
+        var i = 0
+        while i + 8 <= count {
+            let e = exp(UnsafeRawPointer(x + i).loadUnaligned(as: V.self) - mv)
+            UnsafeMutableRawPointer(x + i).storeBytes(of: e, as: V.self)
+            acc += e
+            i += 8
+        }
+        var s = acc.sum()
+        if i < count {
+            var v = V(repeating: 0)
+            for j in 0..<(count - i) { v[j] = x[i + j] }
+            let e = exp(v - mv)
+            for j in 0..<(count - i) { x[i + j] = e[j]; s += e[j] }
+        }
+        return s
+    }
+
+    /// x *= a
+    @inline(__always)
+    public static func scale(_ x: UnsafeMutablePointer<Float>, by a: Float, count: Int) {
+        let av = V(repeating: a)
+        var i = 0
+        while i + 8 <= count {
+            UnsafeMutableRawPointer(x + i).storeBytes(of: UnsafeRawPointer(x + i).loadUnaligned(as: V.self) * av, as: V.self)
+            i += 8
+        }
+        while i < count { x[i] *= a; i += 1 }
+    }
+
+    /// z += x·y elementwise
+    @inline(__always)
+    public static func addProduct(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into z: UnsafeMutablePointer<Float>,
+                                  count: Int) {
+        var i = 0
+        while i + 8 <= count {
+            var zv = UnsafeRawPointer(z + i).loadUnaligned(as: V.self)
+            zv.addProduct(UnsafeRawPointer(x + i).loadUnaligned(as: V.self), UnsafeRawPointer(y + i).loadUnaligned(as: V.self))
+            UnsafeMutableRawPointer(z + i).storeBytes(of: zv, as: V.self)
+            i += 8
+        }
+        while i < count { z[i] += x[i] * y[i]; i += 1 }
+    }
+
     /// y += a·x
     @inline(__always)
     public static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {

@@ -33,17 +33,11 @@ public final class LayerNorm {
             let G = pg.baseAddress!, B = pb.baseAddress!
             Parallel.forEachChunk(rows, minimumPerChunk: 16) { range in
                 for r in range {
-                    let row = X + r * c
+                    let row = X + r * c, out = Y + r * c
                     let mean = VectorMath.sum(row, count: c) / Float(c)
-                    var variance: Float = 0
-                    for j in 0..<c { let d = row[j] - mean; variance += d * d }
-                    let inv = 1 / (variance / Float(c) + eps).squareRoot()
-                    let out = Y + r * c
-                    for j in 0..<c {
-                        let n = (row[j] - mean) * inv
-                        if let H { H[r * c + j] = n }
-                        out[j] = n * G[j] + B[j]
-                    }
+                    let inv = 1 / (VectorMath.sumOfSquares(row, minus: mean, count: c) / Float(c) + eps).squareRoot()
+                    VectorMath.normalize(row, mean: mean, inverseStd: inv, gamma: G, beta: B, into: out,
+                                         normalized: H.map { $0 + r * c }, count: c)
                     if let R { R[r] = inv }
                 }
             }
@@ -66,28 +60,16 @@ public final class LayerNorm {
             let DY = pdy.baseAddress!, H = ph.baseAddress!, DX = pdx.baseAddress!, G = pg.baseAddress!
             Parallel.forEachChunk(rows, minimumPerChunk: 16) { range in
                 for r in range {
-                    var meanD: Float = 0, meanDH: Float = 0
-                    for j in 0..<c {
-                        let d = DY[r * c + j] * G[j]
-                        meanD += d
-                        meanDH += d * H[r * c + j]
-                    }
-                    meanD /= Float(c); meanDH /= Float(c)
-                    let inv = rstd[r]
-                    for j in 0..<c {
-                        let d = DY[r * c + j] * G[j]
-                        DX[r * c + j] = inv * (d - meanD - H[r * c + j] * meanDH)
-                    }
+                    let dy = DY + r * c, h = H + r * c, dx = DX + r * c
+                    VectorMath.layerNormBackward(dy, normalized: h, gamma: G, inverseStd: rstd[r], into: dx, count: c)
                 }
             }
             if gamma.isTrainable {
                 gamma.gradient.data.withUnsafeMutableBufferPointer { gg in
                     beta.gradient.data.withUnsafeMutableBufferPointer { gb in
-                        for r in 0..<rows {
-                            for j in 0..<c {
-                                gg[j] += DY[r * c + j] * H[r * c + j]
-                                gb[j] += DY[r * c + j]
-                            }
+                        for r in 0..<rows {  // dγ += dy·x̂, dβ += dy
+                            VectorMath.addProduct(DY + r * c, H + r * c, into: gg.baseAddress!, count: c)
+                            VectorMath.axpy(1, DY + r * c, gb.baseAddress!, count: c)
                         }
                     }
                 }

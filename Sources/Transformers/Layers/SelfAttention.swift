@@ -103,15 +103,14 @@ public final class SelfAttention {
         precondition(s.layout.isContiguous && keyMask.count == t)
         keyMask.withUnsafeBufferPointer { pm in
             let keyMask = pm.baseAddress!
+            let padded = pm.contains { $0 == 0 }
             for i in 0..<s.layout.rows {
                 let row = s.pointer + i * t
-                var maxValue = -Float.greatestFiniteMagnitude
-                for j in 0..<t where keyMask[j] > 0 { maxValue = max(maxValue, row[j]) }
-                for j in 0..<t where keyMask[j] == 0 { row[j] = -Float.infinity }
-                VectorMath.map(row, row, count: t) { VectorMath.exp($0 - maxValue) }
-                let total = VectorMath.sum(row, count: t)
-                let inv = total > 0 ? 1 / total : 0
-                for j in 0..<t { row[j] *= inv }
+                if padded { for j in 0..<t where keyMask[j] == 0 { row[j] = -Float.infinity } }
+                // Fully padded: every score −∞, the max stays finite and the row all zeros.
+                let maxValue = max(VectorMath.max(row, count: t), -Float.greatestFiniteMagnitude)
+                let total = VectorMath.expSum(row, minus: maxValue, count: t)  // row = e^(row − max), one pass
+                VectorMath.scale(row, by: total > 0 ? 1 / total : 0, count: t)
             }
         }
     }
