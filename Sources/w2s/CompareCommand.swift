@@ -12,6 +12,12 @@ struct CompareCommand: ParsableCommand {
         epochs, batch sizes, maximum length, mode, models, seed); a loss's non-default parameters are part of its arm's \
         name (student-logconf(warm-up=0.6)). By default one pair per dataset setting, its seeds averaged first, as in \
         the EleutherAI post; --unit seed pairs every run.
+
+        After the table: misfit against gain across datasets (Charikar et al. 2024, "Quantifying the Gain in \
+        Weak-to-Strong Generalization": the student's gain over its supervisor is at least its misfit, the mean squared \
+        difference of their test probabilities), with their correlation. Stop rules: --metric last_step_pgr or \
+        oracle_stop_pgr compares each student's PGR at the last step or at the ground-truth oracle step instead of the \
+        early stop on the weak labels (each run's results.md has the three side by side).
         """)
 
     @Option(help: "Where runs live.") var runsDir = StorageOptions.defaultRunsDirectory
