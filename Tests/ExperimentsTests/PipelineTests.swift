@@ -217,8 +217,10 @@ final class PipelineTests: XCTestCase {
         }
         let first = try run()
         XCTAssertEqual(try run().cachedStages.count, 3, "unchanged weights: everything cached")
-        let activationFiles = { try FileManager.default.contentsOfDirectory(atPath: self.root.appendingPathComponent("runs/.cache/activations").path).count }
-        let filesBefore = try activationFiles()
+        // One namespace (model content, layer, pooling) per layer in the activation store.
+        let namespaces = { ActivationStore(root: self.root.appendingPathComponent("runs/.cache/activations")).usage().namespaces }
+        let namespacesBefore = namespaces()
+        XCTAssertEqual(namespacesBefore.count, 2, "layers 1 and 2 of my-minilm")
         let before = try store.identity(ModelReference(name: "my-minilm"))
         // Flip one byte in the middle of the weights.
         let weights = copy.appendingPathComponent("model.safetensors")
@@ -234,7 +236,8 @@ final class PipelineTests: XCTestCase {
                                             models: store, progress: ProgressDisplay(quiet: true))
         let second = try pipeline.run()
         XCTAssertEqual(second.cachedStages, [], "new weights: no stage may come from the old weights' cache")
-        XCTAssertEqual(try activationFiles(), 2 * filesBefore, "activations are recomputed, none reused")
+        XCTAssertEqual(namespaces().count, 2 * namespacesBefore.count, "activations are recomputed, none reused")
+        XCTAssertEqual(pipeline.activations.store.computedTexts, namespacesBefore.map(\.texts).reduce(0, +), "every text embedded again")
         XCTAssertEqual(second.runName, first.runName)
     }
 }
