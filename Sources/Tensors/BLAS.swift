@@ -13,6 +13,8 @@ public enum BLAS {
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        _ = denormalsFlushed
+        w2s_flush_denormals()
         func call() {
             cblas_sgemm(CblasRowMajor,
                         transposeA ? CblasTrans : CblasNoTrans,
@@ -34,6 +36,15 @@ public enum BLAS {
             call()
         }
     }
+
+    /// Once per process, before the first product: flush denormals to zero on this thread and restart OpenBLAS's
+    /// thread pool from it, so its workers inherit the setting (they were started when the library loaded). Deep
+    /// backward passes make gradients of 1e-39 and below; a GEMM on such inputs ran 165× slower (BENCHMARKS.md).
+    /// Every call sets it on its own thread too (callers' threads differ; the register is per thread).
+    nonisolated(unsafe) static let denormalsFlushed: Void = {
+        w2s_flush_denormals()
+        _ = blas_thread_shutdown_()
+    }()
 
     /// A product with a dimension this small runs on one OpenBLAS thread.
     public static let skinnyDimension = 16

@@ -1,3 +1,4 @@
+import COpenBLAS
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -30,6 +31,7 @@ public enum Parallel {
         withoutActuallyEscaping(body) { escaping in
             let box = UncheckedSendable(escaping)
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                w2s_flush_denormals()   // per thread (see BLAS.denormalsFlushed)
                 let lo = count * c / chunks, hi = count * (c + 1) / chunks
                 if lo < hi { box.value(c, lo..<hi) }
             }
