@@ -6,7 +6,9 @@
 #
 # Runs in an empty temporary directory with W2S_MODELS and HOME pointing at empty folders and W2S_DATA unset, so a
 # flag that slips through validation fails on the missing dataset or models (not the expected message) instead
-# of training. Ends with "N passed, N failed"; exits non-zero if any check failed.
+# of training. The directory sits 7 levels below the temporary folder: w2s looks for a shared/datasets up to 6
+# levels above the working directory, and a machine may well hold one beside /tmp's entries (CI puts the
+# repository's ../shared at /tmp/shared). Ends with "N passed, N failed"; exits non-zero if any check failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,8 +21,8 @@ w2s="$(cd "$(dirname "$w2s")" && pwd)/$(basename "$w2s")"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cd "$work"
-mkdir no-models home
+mkdir -p "$work/no-models" "$work/home" "$work/1/2/3/4/5/6/7"
+cd "$work/1/2/3/4/5/6/7"
 export W2S_MODELS="$work/no-models" HOME="$work/home"
 unset W2S_DATA W2S_DATA_MIRROR
 
