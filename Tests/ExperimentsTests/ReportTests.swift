@@ -101,10 +101,15 @@ final class ReportTests: XCTestCase {
                                          probe: dataset == "sst2" ? numbers(auc(-0.25), pgr: -0.25) : nil, created: "2025-01-0\(seed + 1)T00:00:00Z"))
             }
         }
-        var failed = RunRecord(config: config("cola", seed: 0), status: .failed)
+        // The failed run finetuned the top two layers with LoRA (so the exports' finetuning columns have values).
+        var lora = config("cola", seed: 0)
+        lora = ExperimentConfig(dataset: lora.dataset, sizes: lora.sizes, seed: 0, weakModel: lora.weakModel, strongModel: lora.strongModel,
+                                mode: .lora, losses: lora.losses, maxLength: lora.maxLength, loraRank: 4, trainLayers: 2,
+                                frozenStatePrecision: .fp16)
+        var failed = RunRecord(config: lora, status: .failed)
         failed.error = Self.failure
         failed.created = "2025-01-03T00:00:00Z"
-        runs.append(StoredRun(record: failed, config: config("cola", seed: 0)))
+        runs.append(StoredRun(record: failed, config: lora))
         return runs
     }
 
@@ -318,10 +323,12 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(row["max_length"], "32")
         XCTAssertEqual(row["status"], "finished")
         XCTAssertEqual(row["setting"], sst2.record.setting)
+        XCTAssertEqual([row["lora_rank"], row["train_layers"], row["frozen_precision"]], ["", "", ""], "head mode finetunes nothing")
 
         let failed = try XCTUnwrap(rows.first { $0["status"] == "failed" })
         XCTAssertEqual(failed["error"], Self.failure, "quotes, commas and the line break survive")
         XCTAssertEqual(failed["dataset"], "cola")
+        XCTAssertEqual([failed["mode"], failed["lora_rank"], failed["train_layers"], failed["frozen_precision"]], ["lora", "4", "2", "fp16"])
         XCTAssertEqual([failed["stage"], failed["metric"], failed["value"]], ["", "", ""])
         XCTAssertTrue(rows.contains { $0["dataset"] == Self.evil })
     }

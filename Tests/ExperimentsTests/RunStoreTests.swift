@@ -135,6 +135,24 @@ final class RunStoreTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: fresh.path))
     }
 
+    /// `w2s results --sql`: the runs table carries how each run finetuned (rank, top K, frozen-state precision), read
+    /// from its config.json, so a sweep over K can be tabulated by a query.
+    func testSQLRunsTableNamesTheFinetuningSetting() throws {
+        let store = try RunStore(root: root)
+        let configs = [ExperimentConfig(dataset: "sst2", mode: .head),
+                       ExperimentConfig(dataset: "sst2", mode: .lora),
+                       ExperimentConfig(dataset: "sst2", mode: .lora, loraRank: 4, trainLayers: 2, frozenStatePrecision: .fp16),
+                       ExperimentConfig(dataset: "sst2", mode: .full, trainLayers: 1)]
+        for c in configs {
+            try store.begin(c)
+            try AtomicFile.writeJSON(c, to: root.appendingPathComponent(c.runName).appendingPathComponent("config.json"))
+        }
+        let (columns, rows) = try store.query("SELECT mode, lora_rank, train_layers, frozen_precision FROM runs ORDER BY mode, train_layers")
+        XCTAssertEqual(columns, ["mode", "lora_rank", "train_layers", "frozen_precision"])
+        XCTAssertEqual(rows, [["full", "NULL", "1", "fp32"], ["head", "NULL", "NULL", "NULL"],
+                              ["lora", "4", "2", "fp16"], ["lora", "8", "all", "NULL"]])
+    }
+
     /// One dataset that cannot run (a file of four examples: its splits cannot hold both classes) is recorded as
     /// failed; the other runs, its table is printed, and the command exits non-zero naming the failure.
     func testOneFailingDatasetDoesNotStopTheOthers() throws {

@@ -53,6 +53,15 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
         self.weakCombination = weakCombination
     }
 
+    /// How many top layers train, as the exports show it: "K", or "all" for lora/full through every layer; nil in head
+    /// mode (nothing of the encoder trains).
+    public var trainLayersLabel: String? { mode == .head ? nil : trainLayers.map(String.init) ?? "all" }
+
+    /// The storage precision of the frozen layers' token states; nil when no layer is frozen (head mode, K = all).
+    public var frozenPrecisionLabel: String? {
+        trainLayers == nil ? nil : (frozenStatePrecision ?? ExperimentDefaults.frozenStatePrecision).rawValue
+    }
+
     /// The weak supervisors: one, or the members of the ensemble in the order given.
     public var weakModels: [String] { weakModel.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
 

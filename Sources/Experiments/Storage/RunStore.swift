@@ -117,7 +117,7 @@ public final class RunStore: Sendable {
                     id TEXT PRIMARY KEY, created TEXT NOT NULL, dataset TEXT NOT NULL, seed INTEGER NOT NULL,
                     weak_model TEXT NOT NULL, strong_model TEXT NOT NULL, mode TEXT NOT NULL, setting TEXT NOT NULL,
                     losses TEXT NOT NULL, methods TEXT NOT NULL, status TEXT NOT NULL, error TEXT, host TEXT NOT NULL,
-                    finished TEXT, directory TEXT NOT NULL);
+                    finished TEXT, directory TEXT NOT NULL, lora_rank INTEGER, train_layers TEXT, frozen_precision TEXT);
                 CREATE TABLE metrics (
                     run_id TEXT NOT NULL REFERENCES runs(id), stage TEXT NOT NULL,
                     name TEXT NOT NULL, value REAL NOT NULL, PRIMARY KEY (run_id, stage, name));
@@ -126,10 +126,13 @@ public final class RunStore: Sendable {
                     seconds REAL NOT NULL, cached INTEGER NOT NULL, PRIMARY KEY (run_id, stage));
                 """)
             for r in runs() {
-                try db.execute(sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                let directory = root.appendingPathComponent(r.id)
+                let c = try? AtomicFile.readJSON(ExperimentConfig.self, from: directory.appendingPathComponent("config.json"))
+                try db.execute(sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                arguments: [r.id, r.created, r.dataset, r.seed, r.weakModel, r.strongModel, r.mode, r.setting,
                                            r.losses.joined(separator: ","), r.methods.joined(separator: ","), r.status.rawValue,
-                                           r.error, r.host, r.finished, root.appendingPathComponent(r.id).path])
+                                           r.error, r.host, r.finished, directory.path,
+                                           c.flatMap { $0.mode == .lora ? $0.loraRank : nil }, c?.trainLayersLabel, c?.frozenPrecisionLabel])
                 for (stage, values) in r.metrics {
                     for (name, value) in values {
                         try db.execute(sql: "INSERT INTO metrics VALUES (?, ?, ?, ?)", arguments: [r.id, stage, name, value])
