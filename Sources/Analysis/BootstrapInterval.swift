@@ -1,6 +1,6 @@
 import Determinism
 
-/// A percentile bootstrap interval over test examples for PGR on AUC.
+/// A percentile bootstrap interval over test examples for PGR on AUC (or a difference of AUCs).
 ///
 /// A test set of a few hundred examples leaves AUC uncertain by ±0.02–0.03, which is as large as the whole
 /// weak–ceiling gap on many datasets, so a PGR without its interval invites over-reading. Each resample draws
@@ -25,8 +25,30 @@ public struct BootstrapInterval: Codable, Sendable, Hashable {
 /// Nil when fewer than half of the resamples give a defined PGR (the gap is then not established).
 public func bootstrapPGRInterval(weak: [Float], student: [Float], ceiling: [Float], labels: [Int], groups: [Int]? = nil,
                                  resamples: Int = 1000, confidence: Double = 0.95, seed: UInt64 = 0) -> BootstrapInterval? {
+    precondition(weak.count == labels.count && student.count == labels.count && ceiling.count == labels.count,
+                 "bootstrap: one score per label")
+    return clusterBootstrap(scores: [weak, student, ceiling], labels: labels, groups: groups, resamples: resamples,
+                            confidence: confidence, seed: seed) { auc in
+        performanceGapRecovered(weak: auc[0], student: auc[1], ceiling: auc[2])
+    }
+}
+
+/// AUC(a) − AUC(b) on the same test examples (e.g. ceiling − weak: the gap a weak-to-strong run can recover),
+/// with the paired cluster bootstrap of `bootstrapPGRInterval` (same draws for the same seed and groups). A gap is
+/// established when its interval excludes 0. Nil when fewer than half of the resamples hold both classes.
+public func bootstrapAUCDifferenceInterval(_ a: [Float], minus b: [Float], labels: [Int], groups: [Int]? = nil,
+                                           resamples: Int = 1000, confidence: Double = 0.95, seed: UInt64 = 0) -> BootstrapInterval? {
+    precondition(a.count == labels.count && b.count == labels.count, "bootstrap: one score per label")
+    return clusterBootstrap(scores: [a, b], labels: labels, groups: groups, resamples: resamples,
+                            confidence: confidence, seed: seed) { auc in auc[0] - auc[1] }
+}
+
+/// A percentile interval of `statistic` (of each score list's AUC on a resample) over resamples that draw the groups
+/// of test examples with replacement, every score list on the same draw. Resamples where a class is missing or the
+/// statistic is undefined are dropped and counted; nil when fewer than half remain.
+func clusterBootstrap(scores: [[Float]], labels: [Int], groups: [Int]?, resamples: Int, confidence: Double, seed: UInt64,
+                      statistic: ([Double]) -> Double?) -> BootstrapInterval? {
     let n = labels.count
-    precondition(weak.count == n && student.count == n && ceiling.count == n, "bootstrap: one score per label")
     precondition(groups.map { $0.count == n } ?? true, "bootstrap: one group per label")
     precondition(resamples > 0 && confidence > 0 && confidence < 1)
     // Members of each group, groups in order of first appearance.
@@ -43,21 +65,26 @@ public func bootstrapPGRInterval(weak: [Float], student: [Float], ceiling: [Floa
     var random = SplitMix64(seed: seed)
     var values: [Double] = []
     values.reserveCapacity(resamples)
-    var w: [Float] = [], s: [Float] = [], c: [Float] = [], y: [Int] = []
-    w.reserveCapacity(2 * n); s.reserveCapacity(2 * n); c.reserveCapacity(2 * n); y.reserveCapacity(2 * n)
+    var drawn = scores.map { _ in [Float]() }, y: [Int] = []
+    for k in drawn.indices { drawn[k].reserveCapacity(2 * n) }
+    y.reserveCapacity(2 * n)
     for _ in 0..<resamples {
-        w.removeAll(keepingCapacity: true); s.removeAll(keepingCapacity: true)
-        c.removeAll(keepingCapacity: true); y.removeAll(keepingCapacity: true)
+        for k in drawn.indices { drawn[k].removeAll(keepingCapacity: true) }
+        y.removeAll(keepingCapacity: true)
         // As many groups as there are, drawn with replacement (the resample's size varies with group sizes).
         for _ in 0..<members.count {
             for j in members[Int(random.next() % UInt64(members.count))] {
-                w.append(weak[j]); s.append(student[j]); c.append(ceiling[j]); y.append(labels[j])
+                for k in drawn.indices { drawn[k].append(scores[k][j]) }
+                y.append(labels[j])
             }
         }
-        guard let aw = rocAUC(scores: w, labels: y), let asd = rocAUC(scores: s, labels: y),
-              let ac = rocAUC(scores: c, labels: y),
-              let pgr = performanceGapRecovered(weak: aw, student: asd, ceiling: ac) else { continue }
-        values.append(pgr)
+        var aucs: [Double] = []
+        for k in drawn.indices {
+            guard let auc = rocAUC(scores: drawn[k], labels: y) else { break }
+            aucs.append(auc)
+        }
+        guard aucs.count == drawn.count, let value = statistic(aucs) else { continue }
+        values.append(value)
     }
     guard values.count * 2 >= resamples else { return nil }
     values.sort()

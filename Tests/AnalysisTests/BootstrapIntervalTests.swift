@@ -51,6 +51,35 @@ final class BootstrapIntervalTests: XCTestCase {
         XCTAssertNil(bootstrapPGRInterval(weak: [0.2], student: [0.3], ceiling: [0.9], labels: [1], resamples: 10))
     }
 
+    /// Ceiling − weak: identical scores give exactly 0; a perfect ranker against a reversed one gives exactly 1 on
+    /// every resample; a real gap's interval holds the full-sample difference, excludes 0, and uses the same draws
+    /// as the PGR interval (a ceiling-equals-student PGR of 1 and the difference come from one resample stream).
+    func testAUCDifferenceInterval() throws {
+        let labels = (0..<400).map { $0 % 2 }
+        let weak = scores(labels, noise: 0.95, salt: 1), ceiling = scores(labels, noise: 0.75, salt: 2)
+        let none = try XCTUnwrap(bootstrapAUCDifferenceInterval(weak, minus: weak, labels: labels, resamples: 200))
+        XCTAssertEqual([none.lower, none.upper], [0, 0])
+        let perfect = labels.map(Float.init), reversed = labels.map { Float(1 - $0) }
+        let one = try XCTUnwrap(bootstrapAUCDifferenceInterval(perfect, minus: reversed, labels: labels, resamples: 200))
+        XCTAssertEqual([one.lower, one.upper], [1, 1])
+        XCTAssertEqual(one.usable, 200)
+
+        let gap = rocAUC(scores: ceiling, labels: labels)! - rocAUC(scores: weak, labels: labels)!
+        XCTAssertGreaterThan(gap, 0.05, "the test needs a real gap")
+        let interval = try XCTUnwrap(bootstrapAUCDifferenceInterval(ceiling, minus: weak, labels: labels, resamples: 400, seed: 3))
+        XCTAssertLessThan(interval.lower, gap)
+        XCTAssertGreaterThan(interval.upper, gap)
+        XCTAssertGreaterThan(interval.lower, 0)
+        let swapped = try XCTUnwrap(bootstrapAUCDifferenceInterval(weak, minus: ceiling, labels: labels, resamples: 400, seed: 3))
+        XCTAssertEqual(swapped.lower, -interval.upper, accuracy: 1e-12, "same draws, negated statistic")
+        XCTAssertEqual(swapped.upper, -interval.lower, accuracy: 1e-12)
+        // Where the weak model is as good as the ceiling, the interval holds 0.
+        let close = scores(labels, noise: 0.94, salt: 5)
+        let overlap = try XCTUnwrap(bootstrapAUCDifferenceInterval(close, minus: weak, labels: labels, resamples: 400))
+        XCTAssertLessThan(overlap.lower, 0)
+        XCTAssertGreaterThan(overlap.upper, 0)
+    }
+
     /// Examples of one source question move together: when the student's quality is shared within groups
     /// (it copies the ceiling on some questions and the weak model on others), resampling examples one by
     /// one pretends there are eight times more independent draws than there are, so the interval is too

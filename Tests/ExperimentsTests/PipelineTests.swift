@@ -67,6 +67,12 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(storeA.runs().first?.status, .finished)
         XCTAssertTrue(try storeA.metrics(runID: c.runName).contains { $0.stage == "student-logconf" && $0.name == "pgr_auc" })
         XCTAssertTrue(try storeA.metrics(runID: c.runName).contains { $0.stage == "student-logconf" && $0.name == "pgr_auc_ci_high" })
+        // The ceiling − weak gap is stored with its interval, which holds it.
+        let ceiling = Dictionary(uniqueKeysWithValues: try storeA.metrics(runID: c.runName).filter { $0.stage == "ceiling" }.map { ($0.name, $0.value) })
+        let gap = try XCTUnwrap(ceiling["gap_auc"]), low = try XCTUnwrap(ceiling["gap_auc_ci_low"]), high = try XCTUnwrap(ceiling["gap_auc_ci_high"])
+        XCTAssertEqual(gap, ceiling["test_auc"]! - (try storeA.metrics(runID: c.runName).first { $0.stage == "weak" && $0.name == "test_auc" }!.value), accuracy: 1e-12)
+        XCTAssertLessThanOrEqual(low, gap)
+        XCTAssertGreaterThanOrEqual(high, gap)
 
         // The same seed in a fresh directory gives byte-identical predictions.
         let b = try pipeline(c, in: root.appendingPathComponent("b")).run()

@@ -63,7 +63,8 @@ final class ReportTests: XCTestCase {
         var record = RunRecord(config: c, status: .finished)
         record.created = created
         record.metrics = ["weak": ["test_auc": weak, "test_accuracy": weak - 0.05],
-                          "ceiling": ["test_auc": ceiling, "test_accuracy": ceiling - 0.05]]
+                          "ceiling": ["test_auc": ceiling, "test_accuracy": ceiling - 0.05, "gap_auc": ceiling - weak,
+                                      "gap_auc_ci_low": ceiling - weak - 0.15, "gap_auc_ci_high": ceiling - weak + 0.15]]
         for a in summary.students + summary.methods {
             record.metrics[a.arm.id] = ["test_auc": a.test.auc, "test_accuracy": a.test.accuracy, "pgr_auc": a.pgrAUC!,
                                         "pgr_auc_ci_low": a.pgrAUCInterval!.lower, "pgr_auc_ci_high": a.pgrAUCInterval!.upper,
@@ -174,6 +175,12 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(html.contains("0.450 <span class=\"sd\">± 0.071</span>"))
         XCTAssertTrue(html.contains("s0 [0.10, 0.65]"))
         XCTAssertTrue(html.contains("s1 [0.20, 0.75]"))
+        // The gap's interval excludes 0 on both seeds of sst2 (gap 0.20, lower end 0.05), on neither of boolq (0.10, −0.05).
+        let overview = try section(html, "overview")
+        let sst2Row = try XCTUnwrap(overview.components(separatedBy: "<tr>").first { $0.contains(">sst2<") })
+        let boolqRow = try XCTUnwrap(overview.components(separatedBy: "<tr>").first { $0.contains(">boolq<") })
+        XCTAssertTrue(sst2Row.contains(">2/2<"), sst2Row)
+        XCTAssertTrue(boolqRow.contains(">0/2<") && boolqRow.contains("neg"), boolqRow)
         // A negative PGR is marked, a missing value says so, the probe is charted and its value printed.
         XCTAssertTrue(html.contains("class=\"neg num\""))
         XCTAssertTrue(html.contains("PGR on test AUC per dataset"))

@@ -21,6 +21,9 @@ public struct RunSummary: Codable, Sendable {
     /// With several weak models: each member, scored like a student (PGR against the ensemble, which is `weak`);
     /// nil with one weak model (and in summaries written before ensembles existed).
     public var weakMembers: [ArmScore]? = nil
+    /// Ceiling − weak test AUC with its paired bootstrap interval over the test examples (nil in summaries written
+    /// before it was computed). The gap is established when the interval excludes 0; PGR means little otherwise.
+    public var gapAUCInterval: BootstrapInterval? = nil
     public var probeSweep: [ProbeSweepPoint] = []
     public var stageSeconds: [String: Double]
     public var cachedStages: [String]
@@ -45,6 +48,11 @@ public struct RunSummary: Codable, Sendable {
         for m in methods {
             let (method, variant) = m.arm.methodParts
             lines.append("| \(config.dataset) | \(method) | \(variant) | \(f(m.test.auc)) | \(f(m.test.accuracy)) | \(f(m.pgrAUC, m.pgrAUCInterval)) | \(f(m.pgrAccuracy)) | | \(m.note ?? "") |")
+        }
+        if let g = gapAUCInterval {
+            lines.append(String(format: "\nCeiling − weak test AUC: %.3f [%.3f, %.3f] (%.0f%% paired bootstrap over test examples)%@.",
+                                ceiling.auc - weak.auc, g.lower, g.upper, 100 * g.confidence,
+                                g.lower > 0 ? "" : ": the gap is not established, so PGR is not informative here"))
         }
         if !studentSelection.hasPrefix("validation AUC") {
             lines.append("\nStudents were early-stopped on \(studentSelection).")

@@ -27,6 +27,11 @@ struct Scorer {
         self.seed = seed
     }
 
+    /// Ceiling − weak test AUC's interval, on the same draws as every arm's PGR interval.
+    var gapInterval: BootstrapInterval? {
+        bootstrapAUCDifferenceInterval(ceilingMargins, minus: weakMargins, labels: labels, groups: groups, seed: seed)
+    }
+
     func score(_ arm: Arm, margins: [Float], description: String, training: TrainingResult? = nil, note: String? = nil) -> ArmScore {
         let s = ModelScore(margins: margins, labels: labels)
         func pgr(_ auc: Double?) -> Double? { auc.flatMap { performanceGapRecovered(weak: weak.auc, student: $0, ceiling: ceiling.auc) } }

@@ -240,6 +240,7 @@ public final class WeakToStrongPipeline {
                 scorer.score(.student(loss), margins: out.margins(.test), description: loss.description, training: out.training)
             },
             stageSeconds: [:], cachedStages: [])
+        summary.gapAUCInterval = scorer.gapInterval
         if !members.isEmpty { summary.weakMembers = members.map { m in
             scorer.score(.weakMember(m.model.description), margins: m.output.margins(.test), description: m.note, training: m.output.training, note: m.note)
         } }

@@ -142,6 +142,8 @@ public struct HTMLReport {
             .init(title: "weak AUC", help: "Weak supervisor trained on ground truth: test AUC, mean over seeds", numeric: true),
             .init(title: "ceiling AUC", help: "Strong model trained on ground truth: test AUC, mean over seeds", numeric: true),
             .init(title: "gap", help: "ceiling − weak test AUC: a small gap makes PGR very uncertain", numeric: true),
+            .init(title: "gap > 0", help: "Seeds whose 95% paired bootstrap interval of ceiling − weak (over test examples) excludes 0: "
+                  + "where it does not, the gap is within the test set's noise and PGR is not informative", numeric: true),
         ]
         columns += arms.map { .init(title: "PGR \(ReportArm.shortName($0))", help: "\($0): PGR on test AUC, mean over seeds", numeric: true) }
         let rows = datasets.map { d -> [HTML.Table.Cell] in
@@ -152,6 +154,7 @@ public struct HTMLReport {
                 .number(Double(d.seeds.count), "\(d.seeds.count)"),
                 .number(weak?.mean, ReportFormat.number(weak?.mean)), .number(ceiling?.mean, ReportFormat.number(ceiling?.mean)),
                 .number(gap, ReportFormat.number(gap), cssClass: (gap ?? 1) <= 0 ? "neg" : nil),
+                established(d.arm(Arm.ceiling.id)?.values("gap_auc_ci_low") ?? []),
             ]
             row += arms.map { id in
                 let s = d.arm(id)?.spread("pgr_auc")
@@ -164,6 +167,13 @@ public struct HTMLReport {
             + HTML.Table(columns: columns, rows: rows).render()
             + (inverted.isEmpty ? "" : "<p class=\"caveat\">The ceiling does not beat the weak supervisor on \(inverted.map { HTML.escape($0.label) }.joined(separator: ", ")): "
                 + "PGR divides by that gap, so there it measures nothing (larger splits or models separate them).</p>\n")
+    }
+
+    /// "k/n": of the n seeds with a gap interval, k have its lower end above 0 (empty for runs recorded without one).
+    func established(_ lowerEnds: [Double]) -> HTML.Table.Cell {
+        guard !lowerEnds.isEmpty else { return .number(nil, "") }
+        let k = lowerEnds.filter { $0 > 0 }.count
+        return .number(Double(k) / Double(lowerEnds.count), "\(k)/\(lowerEnds.count)", cssClass: k == 0 ? "neg" : nil)
     }
 
     func pgrChartSection(_ datasets: [ReportDataset]) -> String {

@@ -67,8 +67,9 @@ extension RunSummary {
     var storedMetrics: [String: [String: Double]] {
         var stored: [String: [String: Double]] = [
             Arm.weak.id: ["test_auc": weak.auc, "test_accuracy": weak.accuracy],
-            Arm.ceiling.id: ["test_auc": ceiling.auc, "test_accuracy": ceiling.accuracy],
+            Arm.ceiling.id: ["test_auc": ceiling.auc, "test_accuracy": ceiling.accuracy, "gap_auc": ceiling.auc - weak.auc],
         ]
+        if let g = gapAUCInterval { stored[Arm.ceiling.id]!["gap_auc_ci_low"] = g.lower; stored[Arm.ceiling.id]!["gap_auc_ci_high"] = g.upper }
         for a in (weakMembers ?? []) + students + methods {
             var m = ["test_auc": a.test.auc, "test_accuracy": a.test.accuracy,
                      "agreement": a.agreement.overall, "agreement_supervisor_correct": a.agreement.whereSupervisorCorrect,
