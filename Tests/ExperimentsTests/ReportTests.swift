@@ -65,6 +65,11 @@ final class ReportTests: XCTestCase {
         record.metrics = ["weak": ["test_auc": weak, "test_accuracy": weak - 0.05],
                           "ceiling": ["test_auc": ceiling, "test_accuracy": ceiling - 0.05, "gap_auc": ceiling - weak,
                                       "gap_auc_ci_low": ceiling - weak - 0.15, "gap_auc_ci_high": ceiling - weak + 0.15]]
+        // Timings: seed 1 reuses seed 0's weak stage (cached); every student costs 3.6 s.
+        record.timings = ["activations all-MiniLM-L6-v2@2": .init(seconds: 36, cached: false),
+                          "weak (all-MiniLM-L6-v2@1)": .init(seconds: 18, cached: seed == 1),
+                          "ceiling (all-MiniLM-L6-v2@2)": .init(seconds: 7.2, cached: false)]
+        for a in summary.students { record.timings[a.arm.stage("all-MiniLM-L6-v2@2")] = .init(seconds: 3.6, cached: false) }
         for a in summary.students + summary.methods {
             record.metrics[a.arm.id] = ["test_auc": a.test.auc, "test_accuracy": a.test.accuracy, "pgr_auc": a.pgrAUC!,
                                         "pgr_auc_ci_low": a.pgrAUCInterval!.lower, "pgr_auc_ci_high": a.pgrAUCInterval!.upper,
@@ -197,6 +202,16 @@ final class ReportTests: XCTestCase {
             let found = page.range(of: bad)
             XCTAssertNil(found, "\(bad) after: \(found.map { String(page[..<$0.upperBound].suffix(200)) } ?? "")")
         }
+    }
+
+    /// Cost per run by kind of stage, and the directory's total with reused stages counted once.
+    func testCostSection() throws {
+        let cost = try section(try report(), "cost")
+        // boolq: activations 36, weak 18 (its original cost, also where seed 1 reused it), ceiling 7.2, two students 7.2.
+        let boolq = try XCTUnwrap(cost.components(separatedBy: "<tr>").first { $0.contains(">boolq<") })
+        for number in [">2<", ">36<", ">18<", ">7<", ">68<"] { XCTAssertTrue(boolq.contains(number), "\(number) in \(boolq)") }
+        // Six runs: activations 216 s, weak 54 s (three computed), ceiling 43.2 s, students 7 × 2 × 3.6 = 50.4 s → 363.6 s.
+        XCTAssertTrue(cost.contains("computed for 0.1 h (activations 0.1 h, weak 0.0 h, ceiling 0.0 h, students 0.0 h)"), cost)
     }
 
     func testFailedRunIsListedWithItsErrorEscaped() throws {

@@ -3,10 +3,26 @@
 # and BoolQ at 1000/1000/300/1000 (K = all only on SST-2 at that size: an MPNet stage through all 12 layers costs
 # ~30 min there), the same K on SciQ and BoolQ at 300/300/150/300 to compare with full depth, and fp16 frozen states
 # once. Plans once, then runs the cheap rows first; rerun it to resume (finished runs are skipped).
-#   scripts/bench/topk-tradeoff.sh [RUNS_DIR]     (default runs-topk; W2S=path/to/w2s to choose the binary)
+#   scripts/bench/topk-tradeoff.sh [RUNS_DIR]         (default runs-topk; W2S=path/to/w2s to choose the binary)
+#   scripts/bench/topk-tradeoff.sh table [RUNS_DIR]   the table: per run K, test AUCs and each stage's seconds
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 w2s=${W2S:-.build/release/w2s}
+if [ "${1:-}" = table ]; then
+  $w2s results --runs-dir "${2:-runs-topk}" --sql "
+    SELECT r.dataset, r.train_layers AS k, r.frozen_precision AS states,
+           (SELECT max(value) FROM metrics m WHERE m.run_id = r.id AND m.stage = 'weak' AND m.name = 'test_auc') AS weak_auc,
+           (SELECT max(value) FROM metrics m WHERE m.run_id = r.id AND m.stage = 'ceiling' AND m.name = 'test_auc') AS ceiling_auc,
+           (SELECT max(value) FROM metrics m WHERE m.run_id = r.id AND m.stage = 'student-xent' AND m.name = 'test_auc') AS student_auc,
+           (SELECT max(value) FROM metrics m WHERE m.run_id = r.id AND m.stage = 'student-xent' AND m.name = 'pgr_auc') AS pgr,
+           (SELECT printf('%.0f', sum(seconds)) FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'weak%') AS weak_s,
+           (SELECT printf('%.0f', sum(seconds)) FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'ceiling%') AS ceiling_s,
+           (SELECT printf('%.0f', sum(seconds)) FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'student%') AS student_s,
+           (SELECT printf('%.0f', sum(seconds)) FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'activations%') AS frozen_s,
+           (SELECT group_concat(stage, '; ') FROM stage_timings t WHERE t.run_id = r.id AND t.cached = 1) AS cached
+    FROM runs r WHERE r.status = 'finished' ORDER BY r.dataset, r.train_layers, r.frozen_precision"
+  exit
+fi
 runs=${1:-runs-topk}
 sizes=1000,1000,300,1000
 if [ ! -f "$runs/sweeps/tradeoff.json" ]; then

@@ -54,6 +54,7 @@ public struct HTMLReport {
         sections.append(("agreement", "Agreement with the supervisor", agreementSection(datasets)))
         sections.append(("stop-rules", "Stop rules", stopRulesSection(datasets)))
         sections.append(("misfit", "Misfit and gain", misfitSection(datasets)))
+        sections.append(("cost", "Cost", costSection(datasets)))
         sections.append(("runs", "Runs", runsSection()))
 
         var html = """
@@ -167,6 +168,48 @@ public struct HTMLReport {
             + HTML.Table(columns: columns, rows: rows).render()
             + (inverted.isEmpty ? "" : "<p class=\"caveat\">The ceiling does not beat the weak supervisor on \(inverted.map { HTML.escape($0.label) }.joined(separator: ", ")): "
                 + "PGR divides by that gap, so there it measures nothing (larger splits or models separate them).</p>\n")
+    }
+
+    /// The kind of work a stage timing measures, from its name (`Arm.stage`, "activations MODEL").
+    static func stageKind(_ stage: String) -> String {
+        if stage.hasPrefix("activations ") { return "activations" }
+        if stage.hasPrefix("student-") { return "students" }
+        if stage.hasPrefix("method:") { return "interventions" }
+        if stage.hasPrefix("weak") { return "weak" }
+        if stage.hasPrefix("ceiling") { return "ceiling" }
+        return "other"
+    }
+    static let stageKinds = ["activations", "weak", "ceiling", "students", "interventions", "other"]
+
+    /// Seconds per run by kind of stage, mean over each dataset setting's finished runs, and the whole directory's
+    /// compute: what a reader needs to plan a larger run. A stage one run reused from another (cached) counts at
+    /// its original cost in the per-run means and once in the total.
+    func costSection(_ datasets: [ReportDataset]) -> String {
+        guard !datasets.isEmpty else { return "<p>No finished runs.</p>\n" }
+        var totals: [String: Double] = [:]
+        let rows = datasets.map { d -> [HTML.Table.Cell] in
+            var sums: [String: Double] = [:]
+            for run in d.runs {
+                for (stage, t) in run.record.timings {
+                    sums[Self.stageKind(stage), default: 0] += t.seconds
+                    if !t.cached { totals[Self.stageKind(stage), default: 0] += t.seconds }
+                }
+            }
+            let n = Double(d.runs.count)
+            let perRun = Self.stageKinds.map { (sums[$0] ?? 0) / n }
+            return [HTML.Table.Cell(html: HTML.escape(d.label), sortKey: d.label), .number(n, "\(d.runs.count)")]
+                + perRun.map { .number($0, String(format: "%.0f", $0)) }
+                + [.number(perRun.reduce(0, +), String(format: "%.0f", perRun.reduce(0, +)))]
+        }
+        let columns: [HTML.Table.Column] = [.init(title: "dataset"), .init(title: "runs", numeric: true)]
+            + Self.stageKinds.map { .init(title: "\($0) s", help: "seconds per run in \($0) stages, mean over the runs", numeric: true) }
+            + [.init(title: "total s", help: "seconds per run, all stages", numeric: true)]
+        let whole = totals.values.reduce(0, +)
+        let parts = Self.stageKinds.compactMap { k in totals[k].map { String(format: "%@ %.1f h", k, $0 / 3600) } }
+        return "<p class=\"note\">Stage seconds per finished run (activations: the time this run spent embedding; texts already in the "
+            + "activation store cost nothing). All finished runs together computed for \(String(format: "%.1f", whole / 3600)) h "
+            + "(\(HTML.escape(parts.joined(separator: ", ")))), stages reused from another run counted once.</p>\n"
+            + HTML.Table(columns: columns, rows: rows).render()
     }
 
     /// "k/n": of the n seeds with a gap interval, k have its lower end above 0 (empty for runs recorded without one).

@@ -41,6 +41,7 @@ public struct RunRecord: Codable, Sendable, Hashable {
     public struct StageTiming: Codable, Sendable, Hashable {
         public var seconds: Double
         public var cached: Bool
+        public init(seconds: Double, cached: Bool) { self.seconds = seconds; self.cached = cached }
     }
 
     public init(config: ExperimentConfig, status: Status = .running) {

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Which registry tasks become informative when the strong model is finetuned (issue 11, item 5; RESULTS.md):
+# every task at 400/400/150/400, seed 0, the xent student only, in head mode and with top-K-layer LoRA (default
+# K = 2), then per task weak AUC, ceiling AUC and ceiling − weak with its 95% paired bootstrap interval, side by
+# side. Resumable: rerun to continue (finished runs are skipped).
+#
+#   scripts/bench/informative.sh plan|run|table [RUNS_DIR] [K]    (default runs-informative, K = 2)
+#   W2S=path/to/w2s to choose the binary.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+w2s=${W2S:-.build/release/w2s}
+runs=${2:-runs-informative}
+k=${3:-2}
+sizes=400,400,150,400
+datasets=$($w2s datasets list | awk '$1 ~ /^[a-z0-9_]+$/ && $2 ~ /^[0-9–-]+$/ { print $1 }' | paste -sd, -)
+case "${1:-}" in
+  plan)
+    $w2s sweep plan --name informative-head --dataset "$datasets" --mode head --loss xent --sizes $sizes --runs-dir "$runs"
+    $w2s sweep plan --name "informative-lora-top$k" --dataset "$datasets" --mode lora --train-layers "$k" --loss xent \
+      --sizes $sizes --runs-dir "$runs"
+    ;;
+  run)
+    # Head mode first (minutes for the whole registry), then LoRA.
+    $w2s sweep run --name informative-head --runs-dir "$runs" --quiet
+    $w2s sweep run --name "informative-lora-top$k" --runs-dir "$runs" --quiet
+    ;;
+  table)
+    # One row per task and mode: AUCs, the gap and its interval, whether it is established (interval above 0) and
+    # wide enough to read (≥ 0.05), and the stages' seconds (activations included).
+    $w2s results --runs-dir "$runs" --sql "
+      SELECT r.dataset, r.mode || COALESCE('-top' || r.train_layers, '') AS setting,
+             printf('%.3f', w.value) AS weak_auc, printf('%.3f', c.value) AS ceiling_auc,
+             printf('%+.3f', c.value - w.value) AS gap, printf('[%.3f, %.3f]', lo.value, hi.value) AS gap_95ci,
+             CASE WHEN lo.value > 0 AND c.value - w.value >= 0.05 THEN 'yes' ELSE 'no' END AS informative,
+             printf('%.0f', (SELECT sum(seconds) FROM stage_timings t WHERE t.run_id = r.id)) AS seconds
+      FROM runs r
+      JOIN metrics w ON w.run_id = r.id AND w.stage = 'weak' AND w.name = 'test_auc'
+      JOIN metrics c ON c.run_id = r.id AND c.stage = 'ceiling' AND c.name = 'test_auc'
+      LEFT JOIN metrics lo ON lo.run_id = r.id AND lo.stage = 'ceiling' AND lo.name = 'gap_auc_ci_low'
+      LEFT JOIN metrics hi ON hi.run_id = r.id AND hi.stage = 'ceiling' AND hi.name = 'gap_auc_ci_high'
+      WHERE r.status = 'finished'
+      ORDER BY r.dataset, setting"
+    ;;
+  *) sed -n '2,9p' "$0"; exit 2 ;;
+esac
