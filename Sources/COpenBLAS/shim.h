@@ -5,6 +5,8 @@ int openblas_get_num_threads(void);
 // Stops OpenBLAS's thread pool; the next call starts it again from the calling thread (which the new threads
 // inherit their floating-point control register from).
 int blas_thread_shutdown_(void);
+// The kernel set OpenBLAS chose when it loaded ("SkylakeX", "Haswell", "Prescott", …).
+char *openblas_get_corename(void);
 // Flush-to-zero and denormals-are-zero on the calling thread (SSE control register bits 15 and 6): a GEMM on
 // denormal inputs runs ~165× slower on x86.
 #include <xmmintrin.h>
