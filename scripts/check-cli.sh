@@ -157,9 +157,9 @@ shows "(default: Zhang & Sabuncu 2018's). On soft labels its optimum is the weak
 shows "(default: Wang et al. 2019's for CIFAR-10). (default: 0.1)" run --help
 shows "--confident-fraction <confident-fraction>" run --help
 shows "--lr-weak <lr-weak> Learning rate of the weak model (default: 1e-3 head, 5e-4 lora/full)." run --help
-shows "--lr-strong <lr-strong> Learning rate of the strong model (default: 1e-3 head, 8e-5 lora/full)." run --help
+shows "--lr-strong <lr-strong> Learning rate of the strong model (default: 1e-3 head, 5e-4 lora, 8e-5 full)." run --help
 shows "(default: 32 head, 8 lora/full)" run --help
-shows "Learning rates (weak/strong): 1e-3/1e-3 head, 5e-4/8e-5 lora/full" run --help
+shows "Learning rates (weak/strong): 1e-3/1e-3 head, 5e-4/5e-4 lora, 5e-4/8e-5 full" run --help
 shows "3 epochs, effective batch 32 by gradient accumulation, cosine schedule with 40 warm-up steps" run --help
 shows "(balanced; capped by the data). (default: 1000,1000,300,1000)" run --help
 shows "measured against the ensemble. (default: all-MiniLM-L6-v2)" run --help
@@ -181,7 +181,7 @@ shows "(default: runs)" run --help
 shows "students on sst2, twitter_sentiment and ag_news" demo --help
 shows "(default: sst2,twitter_sentiment,ag_news)" demo --help
 shows "(default: 500,500,200,500)" demo --help
-shows "(default: 1e-3 head, 8e-5 lora/full)" demo --help
+shows "(default: 1e-3 head, 5e-4 lora, 8e-5 full)" demo --help
 shows "(default: \$W2S_DATA_MIRROR)" demo --help
 shows "(default: \$W2S_DATA_MIRROR)" datasets download --help
 shows "missing: w2s datasets download sst2" datasets list

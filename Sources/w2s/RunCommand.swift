@@ -40,9 +40,10 @@ struct RunCommand: ParsableCommand {
         \(ExperimentDefaults.epochs) epochs, effective batch \(ExperimentDefaults.batchSize) by gradient accumulation, cosine schedule \
         with \(ExperimentDefaults.warmupSteps) warm-up steps, evaluation ~12 times per run keeping the best checkpoint by \
         validation AUC (students: AUC against the weak labels, never ground truth). Learning rates (weak/strong): \(rates); \
-        lora/full use EleutherAI's, the head mode (linear head on standardised cached activations) a larger one. At CPU \
-        scale a lora stage takes tens of steps, not EleutherAI's ~1000: with 8e-5 the MPNet ceiling on 300 SST-2 examples \
-        reached only 0.67 validation AUC (below the weak model); --lr-strong 5e-4 gave 0.93 (RESULTS.md). Finished stages \
+        full uses EleutherAI's, the head mode (linear head on standardised cached activations) a larger one. At CPU \
+        scale a lora stage takes ~100 steps, not EleutherAI's ~1000: with their strong rate 8e-5 the MPNet ceiling on 300 \
+        SST-2 examples reached only 0.67 validation AUC (below the weak model), with 5e-4 0.93, so lora uses 5e-4 for \
+        both models (RESULTS.md). Finished stages \
         are cached by the content of their inputs: rerunning the same command resumes a killed run and recomputes nothing done. \
         Each run's results.md also gives every student's test AUC and PGR under three stop rules (early stopping on the \
         weak labels, the last step, the ground-truth oracle step) and its misfit with the weak supervisor beside its gain \
