@@ -27,7 +27,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        if gemm { print("GEMM (OpenBLAS \(OpenBLASKernels.coreName) kernels, \(BLAS.threads) threads):") }
+        if gemm { print("GEMM (OpenBLAS \(OpenBLASEnvironment.coreName) kernels, \(BLAS.threads) threads):") }
         for (m, n, k) in gemm ? [(4096, 1536, 384), (4096, 3072, 768), (4096, 768, 768)] : [] {
             print(String(format: "  %5d×%-5d·%5d×%-5d  %6.1f GFLOP/s", m, k, k, n, GEMMBenchmark.gflops(m: m, n: n, k: k)))
         }

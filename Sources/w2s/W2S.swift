@@ -22,7 +22,7 @@ struct W2S: AsyncParsableCommand {
     )
 
     static func main() async {
-        OpenBLASKernels.restartWithVectorKernelsIfNeeded()   // before anything else: it may replace this process
+        OpenBLASEnvironment.restartWithSettingsIfNeeded()   // first: it may replace this process
         AllocatorTuning.reuseLargeBlocks()
         await main(nil)
     }
