@@ -91,7 +91,7 @@ public enum BLAS {
         let kb = transposeB ? b.columns : b.rows
         let n = transposeB ? b.rows : b.columns
         precondition(k == kb, "matmul inner dimensions differ: \(a.shape) · \(b.shape)")
-        var c = Tensor(zeros: [m, n])
+        var c = Tensor(uninitialized: [m, n])   // beta 0: OpenBLAS writes C without reading it
         gemm(a, b, transposeA: transposeA, transposeB: transposeB, alpha: alpha, into: &c)
         return c
     }

@@ -23,8 +23,13 @@ final class OpenBLASEnvironmentTests: XCTestCase {
 /// A variable the user set is never overridden (and with both set, `w2s` does not restart itself).
 final class OpenBLASEnvironmentSettingsTests: XCTestCase {
     func testSetVariablesAreLeftAlone() {
-        let saved = ["OPENBLAS_CORETYPE", "OPENBLAS_THREAD_TIMEOUT"].map { ($0, getenv($0).map { String(cString: $0) }) }
-        defer { for (name, value) in saved { if let value { setenv(name, value, 1) } else { unsetenv(name) } } }
+        let names = ["OPENBLAS_CORETYPE", "OPENBLAS_THREAD_TIMEOUT"]
+        let saved: [String?] = names.map { name in getenv(name).map { String(cString: $0) } }
+        defer {
+            for (name, value) in zip(names, saved) {
+                if let value { setenv(name, value, 1) } else { unsetenv(name) }
+            }
+        }
         setenv("OPENBLAS_CORETYPE", "Haswell", 1)
         setenv("OPENBLAS_THREAD_TIMEOUT", "10", 1)
         XCTAssertTrue(OpenBLASEnvironment.missingSettings().isEmpty)

@@ -6,7 +6,7 @@ public final class GELU {
     public init() {}
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        var y = Tensor(zeros: x.shape)
+        var y = Tensor(uninitialized: x.shape)   // the chunks cover every element
         let n = x.count
         x.data.withUnsafeBufferPointer { px in
             y.data.withUnsafeMutableBufferPointer { py in
@@ -28,7 +28,7 @@ public final class GELU {
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = cachedInput else { preconditionFailure("GELU: backward without a training forward") }
         precondition(dy.count == x.count)
-        var derivative = Tensor(zeros: x.shape)
+        var derivative = Tensor(uninitialized: x.shape)
         let n = x.count
         x.data.withUnsafeBufferPointer { px in
         dy.data.withUnsafeBufferPointer { pdy in

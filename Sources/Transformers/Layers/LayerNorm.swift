@@ -17,8 +17,8 @@ public final class LayerNorm {
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         let rows = x.rows, c = x.columns
         precondition(c == gamma.value.count, "\(gamma.name): \(c) features, expected \(gamma.value.count)")
-        var y = Tensor(zeros: x.shape)
-        var xhat = training ? Tensor(zeros: x.shape) : Tensor(zeros: [0])
+        var y = Tensor(uninitialized: x.shape)   // y, x̂ and dx below: every row is written whole
+        var xhat = training ? Tensor(uninitialized: x.shape) : Tensor(zeros: [0])
         var rstd = [Float](repeating: 0, count: training ? rows : 0)
         let eps = epsilon
         x.data.withUnsafeBufferPointer { px in
@@ -52,7 +52,7 @@ public final class LayerNorm {
             preconditionFailure("\(gamma.name): backward without a training forward")
         }
         let rows = dy.rows, c = dy.columns
-        var dx = Tensor(zeros: dy.shape)
+        var dx = Tensor(uninitialized: dy.shape)
         dy.data.withUnsafeBufferPointer { pdy in
         xhat.data.withUnsafeBufferPointer { ph in
         dx.data.withUnsafeMutableBufferPointer { pdx in

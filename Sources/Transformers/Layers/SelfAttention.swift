@@ -29,8 +29,8 @@ public final class SelfAttention {
         let k = key.forward(x, training: training)
         let v = value.forward(x, training: training)
         let c = q.columns, h = heads, d = c / h, t = length
-        var context = Tensor(zeros: [batch * t, c])
-        var probabilities = Tensor(zeros: training ? [batch, h, t, t] : [Parallel.workers, t, t])
+        var context = Tensor(uninitialized: [batch * t, c])   // every (sequence, head) block is written once
+        var probabilities = Tensor(uninitialized: training ? [batch, h, t, t] : [Parallel.workers, t, t])
         let scale = 1 / Float(d).squareRoot()
         Tensor.sharing(&context, &probabilities) { context, probabilities in
             forEachHeadAndSequence(batch: batch) { worker, head, b in
@@ -58,8 +58,9 @@ public final class SelfAttention {
         let dContext = output.backward(dy)!
         let c = q.columns, h = heads, d = c / h
         let scale = 1 / Float(d).squareRoot()
-        var dq = Tensor(zeros: q.shape), dk = Tensor(zeros: k.shape), dv = Tensor(zeros: v.shape)
-        var scratch = Tensor(zeros: [Parallel.workers, t, t])
+        // Each (sequence, head) block of dq, dk, dv is written once by a GEMM with beta 0, and dS before it is read.
+        var dq = Tensor(uninitialized: q.shape), dk = Tensor(uninitialized: k.shape), dv = Tensor(uninitialized: v.shape)
+        var scratch = Tensor(uninitialized: [Parallel.workers, t, t])
         Tensor.sharing(&dq, &dk, &dv, &scratch) { dq, dk, dv, scratch in
             forEachHeadAndSequence(batch: batch) { worker, head, b in
                 let tokens = block(b, t), columns = block(head, d)
