@@ -24,7 +24,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/no-models" "$work/home" "$work/1/2/3/4/5/6/7"
 cd "$work/1/2/3/4/5/6/7"
 export W2S_MODELS="$work/no-models" HOME="$work/home"
-unset W2S_DATA W2S_DATA_MIRROR
+unset W2S_DATA W2S_DATA_MIRROR OPENBLAS_CORETYPE OPENBLAS_THREAD_TIMEOUT
 
 passed=0
 failed=0
@@ -169,6 +169,7 @@ shows "8…512. (default: 128)" run --help
 shows "Rank of the LoRA adapters (lora mode). (default: 8)" run --help
 shows "computed once per text and cached under the runs directory, so every step and evaluation runs only the top K layers. (default: all)" run --help
 shows "activation store" cache info --runs-dir empty-runs
+shows "export OPENBLAS_THREAD_TIMEOUT=4" bench --openblas-environment
 shows "--seeds <seeds> Seeds, comma separated (one run each). (default: 0)" run --help
 shows "of steps). (default: 0.5)" run --help
 shows "its own predictions. (default: 0.2)" run --help

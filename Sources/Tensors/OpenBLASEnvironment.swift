@@ -16,6 +16,9 @@ import Foundation
 ///
 /// BENCHMARKS.md, "2026-11-29 (evening)", has the measurements. A variable the user set is left as it is.
 public enum OpenBLASEnvironment {
+    /// The variables this type manages.
+    public static let variables = ["OPENBLAS_CORETYPE", "OPENBLAS_THREAD_TIMEOUT"]
+
     /// The kernel set in use, as OpenBLAS names it ("SkylakeX", "Haswell", "Prescott", …).
     public static var coreName: String { String(cString: openblas_get_corename()) }
 

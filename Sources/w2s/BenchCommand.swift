@@ -20,6 +20,8 @@ struct BenchCommand: ParsableCommand {
     var trainLayers: Int?
     @Option(help: "Forward+backward with rank-r LoRA adapters (pretrained weights frozen) instead of every weight.")
     var loraRank: Int?
+    @Flag(help: "Print the OpenBLAS variables w2s runs with on this machine, as shell `export` lines, and exit (scripts/test.sh hands them to the test process, which loads OpenBLAS before any code of ours can set them).")
+    var openblasEnvironment = false
 
     func validate() throws {
         try requireAtLeast(1, trainLayers, option: "--train-layers")
@@ -27,6 +29,12 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if openblasEnvironment {
+            for name in OpenBLASEnvironment.variables {
+                if let value = ProcessInfo.processInfo.environment[name] { print("export \(name)=\(value)") }
+            }
+            return
+        }
         if gemm { print("GEMM (OpenBLAS \(OpenBLASEnvironment.coreName) kernels, \(BLAS.threads) threads):") }
         for (m, n, k) in gemm ? [(4096, 1536, 384), (4096, 3072, 768), (4096, 768, 768)] : [] {
             print(String(format: "  %5d×%-5d·%5d×%-5d  %6.1f GFLOP/s", m, k, k, n, GEMMBenchmark.gflops(m: m, n: n, k: k)))

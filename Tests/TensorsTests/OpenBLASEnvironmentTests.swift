@@ -18,6 +18,15 @@ final class OpenBLASEnvironmentTests: XCTestCase {
     func testCoreNameIsReported() {
         XCTAssertFalse(OpenBLASEnvironment.coreName.isEmpty)
     }
+
+    /// Under scripts/test.sh the test process gets w2s's variables (`w2s bench --openblas-environment`): the kernel
+    /// set asked for is the one OpenBLAS loaded, so the suite does not run on SSE3 kernels where w2s would not.
+    func testTheKernelSetAskedForIsTheOneLoaded() throws {
+        guard let wanted = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] else {
+            throw XCTSkip("OPENBLAS_CORETYPE is unset here (scripts/test.sh sets it where OpenBLAS needs it)")
+        }
+        XCTAssertEqual(OpenBLASEnvironment.coreName.lowercased(), wanted.lowercased())
+    }
 }
 
 /// A variable the user set is never overridden (and with both set, `w2s` does not restart itself).
