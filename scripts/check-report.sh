@@ -86,6 +86,11 @@ has "csv rows" "$work/results.csv" ",student-logconf,pgr_auc,"
 has "csv failed run" "$work/results.csv" ",failed,head,"
 has "jsonl failed run" "$work/results.jsonl" '"status":"failed"'
 check "--format with --sql is refused" bash -c '"$1" results --runs-dir "$2" --sql "SELECT 1" --format csv 2>&1 | grep -qF -- "--sql prints its rows tab-separated"' _ "$w2s" "$runs"
+# Both streams into one file (stdout is a buffered file here, the note on stderr is not): the table's rows stay
+# whole and the note comes last. The listing is several buffers long, so an unflushed stdout would split a row.
+"$w2s" results --runs-dir "$runs" >"$work/results.both" 2>&1
+check "results listing is longer than one stdio buffer" test "$(stat -c %s "$work/results.both")" -gt 8192
+check "stderr's note is the last line of a combined listing" bash -c 'tail -n 1 "$1" | grep -q "^SQLite index of these runs: " && [ "$(grep -c "SQLite index" "$1")" = 1 ]' _ "$work/results.both"
 check "jsonl and csv have as many rows" test "$(grep -c '"run_id"' "$work/results.jsonl")" -eq "$(($(grep -c '^' "$work/results.csv") - 1))"
 
 # 3. The page in Chromium: a screenshot, and the DOM after the script ran (sorting every table, see ReportAssets).

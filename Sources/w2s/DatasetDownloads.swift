@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Experiments
 import Foundation
 
 /// `w2s datasets download` and the demo's missing datasets: which definitions a list of names means, the
@@ -40,7 +41,7 @@ enum DatasetDownloads {
             } catch {
                 display.clear()
                 print("  \(name)  FAILED")
-                FileHandle.standardError.write(Data("✗ \(definition.name): \(error)\n".utf8))
+                StandardError.write("✗ \(definition.name): \(error)\n")
                 failures.append(definition.name)
             }
         }
@@ -49,7 +50,7 @@ enum DatasetDownloads {
             print("note: \(restricted.joined(separator: ", ")) \(restricted.count == 1 ? "is" : "are") licensed for non-commercial use only (`w2s datasets list` shows each licence).")
         }
         guard failures.isEmpty else {
-            FileHandle.standardError.write(Data("\(failures.count) of \(definitions.count) datasets failed: \(failures.joined(separator: ", ")); what is verified stays, so running the command again fetches only the rest.\n".utf8))
+            StandardError.write("\(failures.count) of \(definitions.count) datasets failed: \(failures.joined(separator: ", ")); what is verified stays, so running the command again fetches only the rest.\n")
             throw ExitCode.failure
         }
     }
@@ -107,5 +108,5 @@ final class DownloadDisplay {
         lineOpen = true
     }
 
-    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+    private func write(_ text: String) { StandardError.write(text) }
 }

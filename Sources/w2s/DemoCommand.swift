@@ -30,7 +30,7 @@ struct DemoCommand: ParsableCommand {
         }
         guard !missing.isEmpty else { return }
         let target = DataDirectory.downloadTarget(experiment.storage.dataDir)
-        FileHandle.standardError.write(Data("demo: \(missing.map(\.name).joined(separator: ", ")) not found in any data folder; downloading (pinned, verified)\n".utf8))
+        StandardError.write("demo: \(missing.map(\.name).joined(separator: ", ")) not found in any data folder; downloading (pinned, verified)\n")
         try DatasetDownloads.run(missing, into: target, mirror: try DatasetMirror.choose(option: data.mirror), quiet: experiment.quiet)
     }
 

@@ -20,19 +20,19 @@ enum Execution {
         for (i, config) in configs.enumerated() {
             let pipeline = WeakToStrongPipeline(config: config, runsRoot: root, dataDirectory: try dataDirectory(config),
                                                 progress: ProgressDisplay(quiet: quiet))
-            if !quiet { FileHandle.standardError.write(Data("▶ run \(i + 1)/\(configs.count): \(config.runName)\n".utf8)) }
+            if !quiet { StandardError.write("▶ run \(i + 1)/\(configs.count): \(config.runName)\n") }
             do {
                 summaries.append(try pipeline.run())
             } catch {
                 failures.append((config.runName, error))
-                FileHandle.standardError.write(Data("✗ \(config.runName) failed: \(error)\n".utf8))
+                StandardError.write("✗ \(config.runName) failed: \(error)\n")
             }
         }
         printTables(summaries, runsDir: runsDirectory)
         _ = try? store.writeIndex()
         guard failures.isEmpty else {
-            FileHandle.standardError.write(Data(("\n\(failures.count) of \(configs.count) runs failed (recorded as failed; `w2s results` lists them):\n"
-                + failures.map { "  \($0.0): \($0.1)" }.joined(separator: "\n") + "\n").utf8))
+            StandardError.write("\n\(failures.count) of \(configs.count) runs failed (recorded as failed; `w2s results` lists them):\n"
+                + failures.map { "  \($0.0): \($0.1)" }.joined(separator: "\n") + "\n")
             throw ExitCode.failure
         }
     }
@@ -44,13 +44,13 @@ enum Execution {
         if format != .table {
             // With each run's configuration (config.json), for pandas.
             let (stored, problems) = store.storedRuns(datasets: dataset.map { [$0] })
-            for problem in problems { FileHandle.standardError.write(Data("skipped: \(problem)\n".utf8)) }
+            for problem in problems { StandardError.write("skipped: \(problem)\n") }
             print(format == .csv ? ResultsExport.csv(stored) : ResultsExport.jsonl(stored), terminator: "")
             _ = try? store.writeIndex()
             return
         }
         let (runs, problems) = store.load(dataset: dataset)
-        for problem in problems { FileHandle.standardError.write(Data("skipped: \(problem)\n".utf8)) }
+        for problem in problems { StandardError.write("skipped: \(problem)\n") }
         if let sql {
             let (columns, rows) = try store.query(sql)
             print(columns.joined(separator: "\t"))
@@ -68,7 +68,7 @@ enum Execution {
             }
         }
         if let url = try? store.writeIndex() {
-            FileHandle.standardError.write(Data("SQLite index of these runs: \(url.path)\n".utf8))
+            StandardError.write("SQLite index of these runs: \(url.path)\n")
         }
     }
 
@@ -82,7 +82,7 @@ enum Execution {
         }
         let store = try openStore(runsDirectory: runsDirectory)
         let (runs, problems) = store.storedRuns(datasets: datasets)
-        for problem in problems { FileHandle.standardError.write(Data("skipped: \(problem)\n".utf8)) }
+        for problem in problems { StandardError.write("skipped: \(problem)\n") }
         var report = HTMLReport(source: runsDirectory, runs: runs, problems: problems)
         report.baseline = baseline
         report.alternative = alternative

@@ -321,5 +321,5 @@ func currentExecutable() -> URL {
 }
 
 func note(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    StandardError.write(text + "\n")
 }

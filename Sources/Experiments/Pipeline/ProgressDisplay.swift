@@ -28,20 +28,20 @@ public final class ProgressDisplay: @unchecked Sendable {
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let line = String(format: "%@ %@ %d/%d  %@ elapsed, ETA %@ %@", stage.padding(toLength: 34, withPad: " ", startingAt: 0),
                           bar, done, total, Self.clock(elapsed), eta.isFinite ? Self.clock(eta) : "?", detail)
-        if isTerminal { FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8)) }
-        else { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        if isTerminal { StandardError.write("\r\u{1B}[K" + line) }
+        else { StandardError.write(line + "\n") }
     }
 
     public func finish(_ message: String) {
         guard !quiet else { return }
         let line = String(format: "%@ %@ (%@)", stage.padding(toLength: 34, withPad: " ", startingAt: 0), message,
                           Self.clock(Date().timeIntervalSince(started)))
-        FileHandle.standardError.write(Data(((isTerminal ? "\r\u{1B}[K" : "") + line + "\n").utf8))
+        StandardError.write((isTerminal ? "\r\u{1B}[K" : "") + line + "\n")
     }
 
     public func note(_ message: String) {
         guard !quiet else { return }
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        StandardError.write(message + "\n")
     }
 
     static func clock(_ seconds: Double) -> String {
