@@ -73,6 +73,13 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(gap, ceiling["test_auc"]! - (try storeA.metrics(runID: c.runName).first { $0.stage == "weak" && $0.name == "test_auc" }!.value), accuracy: 1e-12)
         XCTAssertLessThanOrEqual(low, gap)
         XCTAssertGreaterThanOrEqual(high, gap)
+        // Every stage has its CPU seconds beside its wall time; embedding took some, within what the cores allow.
+        let timings = try XCTUnwrap(storeA.runs().first { $0.id == c.runName }).timings
+        XCTAssertFalse(timings.isEmpty)
+        for (stage, t) in timings { XCTAssertNotNil(t.cpuSeconds, stage) }
+        let embedding = try XCTUnwrap(timings.first { $0.key.hasPrefix("activations") && !$0.value.cached }?.value)
+        XCTAssertGreaterThan(embedding.cpuSeconds!, 0)
+        XCTAssertLessThanOrEqual(embedding.cpuSeconds!, embedding.seconds * Double(ProcessInfo.processInfo.activeProcessorCount) + 0.5)
 
         // The same seed in a fresh directory gives byte-identical predictions.
         let b = try pipeline(c, in: root.appendingPathComponent("b")).run()

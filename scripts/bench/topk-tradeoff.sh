@@ -4,7 +4,8 @@
 # ~30 min there), the same K on SciQ and BoolQ at 300/300/150/300 to compare with full depth, and fp16 frozen states
 # once. Plans once, then runs the cheap rows first; rerun it to resume (finished runs are skipped).
 #   scripts/bench/topk-tradeoff.sh [RUNS_DIR]         (default runs-topk; W2S=path/to/w2s to choose the binary)
-#   scripts/bench/topk-tradeoff.sh table [RUNS_DIR]   the table: per run K, test AUCs and each stage's seconds
+#   scripts/bench/topk-tradeoff.sh table [RUNS_DIR]   the table: per run K, test AUCs and each stage's seconds (wall;
+#                                                    CPU seconds too, which other work on the machine barely changes)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 w2s=${W2S:-.build/release/w2s}
@@ -19,6 +20,9 @@ if [ "${1:-}" = table ]; then
            (SELECT printf('%.0f', sum(seconds)) FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'ceiling%') AS ceiling_s,
            (SELECT printf('%.0f', sum(seconds)) FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'student%') AS student_s,
            (SELECT printf('%.0f', sum(seconds)) FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'activations%') AS frozen_s,
+           (SELECT printf('%.0f', sum(cpu_seconds)) FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'ceiling%') AS ceiling_cpu_s,
+           (SELECT printf('%.0f', sum(cpu_seconds)) FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'student%') AS student_cpu_s,
+           (SELECT printf('%.0f', sum(cpu_seconds)) FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'activations%') AS frozen_cpu_s,
            (SELECT group_concat(stage, '; ') FROM stage_timings t WHERE t.run_id = r.id AND t.cached = 1) AS cached
     FROM runs r WHERE r.status = 'finished' ORDER BY r.dataset, r.train_layers, r.frozen_precision"
   exit

@@ -147,8 +147,11 @@ final class InterventionRun {
 
     /// Pretrained strong-model activations at `layers` (-1: last) on strong-train, validation and test.
     func strongActivations(layers: [Int]) throws -> [Int: Tensor] {
-        let started = Date()
-        defer { pipeline.stageSeconds["activations \(strong)", default: 0] += Date().timeIntervalSince(started) }
+        let started = Date(), cpu = CPUClock()
+        defer {
+            pipeline.stageSeconds["activations \(strong)", default: 0] += Date().timeIntervalSince(started)
+            pipeline.stageCPUSeconds["activations \(strong)", default: 0] += cpu.elapsed
+        }
         return try pipeline.activations.activations(model: strong, examples: Split.strongSide.flatMap { splits[$0] }, layers: layers,
                                                     maxLength: pipeline.config.maxLength, progress: pipeline.progress)
     }

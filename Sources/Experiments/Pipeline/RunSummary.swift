@@ -27,6 +27,8 @@ public struct RunSummary: Codable, Sendable {
     public var probeSweep: [ProbeSweepPoint] = []
     public var stageSeconds: [String: Double]
     public var cachedStages: [String]
+    /// CPU seconds of the stages of `stageSeconds` (nil in summaries written before they were recorded).
+    public var stageCPUSeconds: [String: Double]? = nil
 
     /// The result table (Markdown).
     public var table: String {

@@ -11,6 +11,8 @@ public struct StageOutput: Codable, Sendable {
     public var margins: [Split: [Float]]
     public var training: TrainingResult
     public var seconds: Double
+    /// CPU seconds of the stage (nil in stage files written before they were recorded).
+    public var cpuSeconds: Double? = nil
 
     public func margins(_ split: Split) -> [Float] { margins[split] ?? [] }
     public func probabilities(_ split: Split) -> [Float] { margins(split).map(probability(margin:)) }

@@ -21,6 +21,8 @@ public final class WeakToStrongPipeline {
     public let activations: ActivationCache
     public var runDirectory: URL { runsRoot.appendingPathComponent(config.runName) }
     var stageSeconds: [String: Double] = [:]
+    /// CPU seconds of the same stages (`CPUClock`).
+    var stageCPUSeconds: [String: Double] = [:]
     var cachedStages: [String] = []
     /// Layers of the strong model the interventions read, extracted in the same pass as the last layer.
     var extraStrongLayers: [Int] = []
@@ -81,16 +83,19 @@ public final class WeakToStrongPipeline {
             progress.note("\(name.padding(toLength: 34, withPad: " ", startingAt: 0)) cached (finished earlier)")
             cachedStages.append(name)
             stageSeconds[name] = saved.seconds
+            if let cpu = saved.cpuSeconds { stageCPUSeconds[name] = cpu }
             try AtomicFile.writeJSON(saved, to: runCopy)
             return saved
         }
-        let activationSeconds = { self.stageSeconds.filter { $0.key.hasPrefix("activations") }.values.reduce(0, +) }
-        let before = activationSeconds()
-        let started = Date()
+        func activations(_ times: [String: Double]) -> Double { times.filter { $0.key.hasPrefix("activations") }.values.reduce(0, +) }
+        let before = (wall: activations(stageSeconds), cpu: activations(stageCPUSeconds))
+        let started = Date(), cpu = CPUClock()
         var output = try body()
         // Training time only: activation extraction is timed under its own name.
-        output.seconds = Date().timeIntervalSince(started) - (activationSeconds() - before)
+        output.seconds = Date().timeIntervalSince(started) - (activations(stageSeconds) - before.wall)
+        output.cpuSeconds = cpu.elapsed - (activations(stageCPUSeconds) - before.cpu)
         stageSeconds[name] = output.seconds
+        stageCPUSeconds[name] = output.cpuSeconds
         try AtomicFile.writeJSON(output, to: cacheURL)
         try AtomicFile.writeJSON(output, to: runCopy)
         return output
@@ -139,11 +144,12 @@ public final class WeakToStrongPipeline {
         let classifier: TrainableClassifier
         switch config.mode {
         case .head:
-            let started = Date()
+            let started = Date(), cpu = CPUClock()
             let layers = model == (try ModelReference(parsing: config.strongModel)) ? [-1] + extraStrongLayers : [-1]
             let features = try activations.activations(model: model, examples: all, layers: layers, maxLength: config.maxLength,
                                                         progress: progress)[-1]!
             stageSeconds["activations \(model)", default: 0] += Date().timeIntervalSince(started)
+            stageCPUSeconds["activations \(model)", default: 0] += cpu.elapsed
             classifier = HeadClassifier(features: features, fitRows: trainRows)
         case .lora, .full:
             // A fresh copy each time: adapters and finetuned weights must not leak between stages.
@@ -152,10 +158,11 @@ public final class WeakToStrongPipeline {
             let trainAbove = config.trainLayers.map { max(0, depth - $0) } ?? 0
             var frozen: FrozenStates? = nil
             if trainAbove > 0 {
-                let started = Date()
+                let started = Date(), cpu = CPUClock()
                 frozen = try activations.tokenStates(model: model, examples: all, layer: trainAbove, maxLength: config.maxLength,
                                                      precision: frozenPrecision, progress: progress)
                 stageSeconds["activations \(model)", default: 0] += Date().timeIntervalSince(started)
+                stageCPUSeconds["activations \(model)", default: 0] += cpu.elapsed
             }
             classifier = EncoderClassifier(model: encoder, texts: all.map { encoder.tokenize($0.text, pair: $0.pairText) },
                                            mode: config.mode, loraRank: config.loraRank, loraAlpha: config.loraAlpha, seed: config.seed,
@@ -250,6 +257,7 @@ public final class WeakToStrongPipeline {
             (summary.methods, summary.probeSweep) = try interventions.run(config.methods)
         }
         summary.stageSeconds = stageSeconds
+        summary.stageCPUSeconds = stageCPUSeconds
         summary.cachedStages = cachedStages
         try RunOutputs(directory: runDirectory).write(summary: summary, splits: splits, weak: weakOut, ceiling: ceilingOut,
                                                      students: members.map { (Arm.weakMember($0.model.description), $0.output) }

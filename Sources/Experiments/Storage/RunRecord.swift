@@ -41,7 +41,11 @@ public struct RunRecord: Codable, Sendable, Hashable {
     public struct StageTiming: Codable, Sendable, Hashable {
         public var seconds: Double
         public var cached: Bool
-        public init(seconds: Double, cached: Bool) { self.seconds = seconds; self.cached = cached }
+        /// CPU seconds (user + system, every thread); nil in records written before they were recorded.
+        public var cpuSeconds: Double?
+        public init(seconds: Double, cached: Bool, cpuSeconds: Double? = nil) {
+            self.seconds = seconds; self.cached = cached; self.cpuSeconds = cpuSeconds
+        }
     }
 
     public init(config: ExperimentConfig, status: Status = .running) {

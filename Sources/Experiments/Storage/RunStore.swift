@@ -52,7 +52,8 @@ public final class RunStore: Sendable {
         done.finished = ISO8601DateFormatter().string(from: Date())
         done.metrics = summary.storedMetrics
         done.timings = Dictionary(uniqueKeysWithValues: summary.stageSeconds.map {
-            ($0.key, RunRecord.StageTiming(seconds: $0.value, cached: summary.cachedStages.contains($0.key)))
+            ($0.key, RunRecord.StageTiming(seconds: $0.value, cached: summary.cachedStages.contains($0.key),
+                                           cpuSeconds: summary.stageCPUSeconds?[$0.key]))
         })
         try AtomicFile.writeJSON(done, to: recordURL(record.id))
     }
@@ -123,7 +124,7 @@ public final class RunStore: Sendable {
                     name TEXT NOT NULL, value REAL NOT NULL, PRIMARY KEY (run_id, stage, name));
                 CREATE TABLE stage_timings (
                     run_id TEXT NOT NULL REFERENCES runs(id), stage TEXT NOT NULL,
-                    seconds REAL NOT NULL, cached INTEGER NOT NULL, PRIMARY KEY (run_id, stage));
+                    seconds REAL NOT NULL, cached INTEGER NOT NULL, cpu_seconds REAL, PRIMARY KEY (run_id, stage));
                 """)
             for r in runs() {
                 let directory = root.appendingPathComponent(r.id)
@@ -139,7 +140,8 @@ public final class RunStore: Sendable {
                     }
                 }
                 for (stage, t) in r.timings {
-                    try db.execute(sql: "INSERT INTO stage_timings VALUES (?, ?, ?, ?)", arguments: [r.id, stage, t.seconds, t.cached ? 1 : 0])
+                    try db.execute(sql: "INSERT INTO stage_timings VALUES (?, ?, ?, ?, ?)",
+                                   arguments: [r.id, stage, t.seconds, t.cached ? 1 : 0, t.cpuSeconds])
                 }
             }
         }
