@@ -20,9 +20,9 @@ if [ "${1:-}" = table ]; then
            (SELECT printf('%.0f', sum(seconds)) FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'ceiling%') AS ceiling_s,
            (SELECT printf('%.0f', sum(seconds)) FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'student%') AS student_s,
            (SELECT printf('%.0f', sum(seconds)) FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'activations%') AS frozen_s,
-           (SELECT printf('%.0f', sum(cpu_seconds)) FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'ceiling%') AS ceiling_cpu_s,
-           (SELECT printf('%.0f', sum(cpu_seconds)) FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'student%') AS student_cpu_s,
-           (SELECT printf('%.0f', sum(cpu_seconds)) FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'activations%') AS frozen_cpu_s,
+           (SELECT CASE WHEN count(cpu_seconds) > 0 THEN printf('%.0f', sum(cpu_seconds)) END FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'ceiling%') AS ceiling_cpu_s,
+           (SELECT CASE WHEN count(cpu_seconds) > 0 THEN printf('%.0f', sum(cpu_seconds)) END FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'student%') AS student_cpu_s,
+           (SELECT CASE WHEN count(cpu_seconds) > 0 THEN printf('%.0f', sum(cpu_seconds)) END FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'activations%') AS frozen_cpu_s,
            (SELECT group_concat(stage, '; ') FROM stage_timings t WHERE t.run_id = r.id AND t.cached = 1) AS cached
     FROM runs r WHERE r.status = 'finished' ORDER BY r.dataset, r.train_layers, r.frozen_precision"
   exit
