@@ -27,6 +27,11 @@ final class SnapshotTests: XCTestCase {
         "ethics_justice": ("3a4abd6736774184", "d0e24d6eb3b22ae4"),
         "ethics_deontology": ("ea312ae2d8d1ed60", "162d63739a9f60f9"),
         "ethics_virtue": ("8036aab4485557d2", "2adb76cb60290dd1"),
+        "multirc_qfirst": ("5a08274e5b53f313", "1080d4c6bb90c1e9"),
+        "sciq_qfirst": ("985e972029dabc78", "e1fc2f0131a2853d"),
+        "cosmos_qa_qfirst": ("fbebd6e7add7544d", "9a467fc882cbe27a"),
+        "dream_qfirst": ("62368812192bfff4", "2fafc4ca2c4d5ce3"),
+        "quail_qfirst": ("2d4e85338cb98b44", "65204d605ffcb7fb"),
     ]
 
     func testPoolsAndSplitsUnchanged() throws {

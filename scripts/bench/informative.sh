@@ -15,8 +15,9 @@ sizes=400,400,150,400
 datasets=$($w2s datasets list | awk '$1 ~ /^[a-z0-9_]+$/ && $2 ~ /^[0-9–-]+$/ { print $1 }' | paste -sd, -)
 case "${1:-}" in
   plan)
-    $w2s sweep plan --name informative-head --dataset "$datasets" --mode head --loss xent --sizes $sizes --runs-dir "$runs"
-    $w2s sweep plan --name "informative-lora-top$k" --dataset "$datasets" --mode lora --train-layers "$k" --loss xent \
+    # --append: planning again after the registry grew (e.g. the question-first variants) adds only the new tasks.
+    $w2s sweep plan --name informative-head --append --dataset "$datasets" --mode head --loss xent --sizes $sizes --runs-dir "$runs"
+    $w2s sweep plan --name "informative-lora-top$k" --append --dataset "$datasets" --mode lora --train-layers "$k" --loss xent \
       --sizes $sizes --runs-dir "$runs"
     ;;
   run)

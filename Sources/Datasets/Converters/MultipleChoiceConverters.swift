@@ -14,7 +14,7 @@ enum MultipleChoiceConverters {
                                 .init("valid.json", path: "SciQ/SciQ dataset-2 3/valid.json", bytes: 869776, sha256: "b201bc1c002b31cabc8581d05f8a5ce9d115b9ad4f7b4a428c00c3935d67a6ec"),
                                 .init("test.json", path: "SciQ/SciQ dataset-2 3/test.json", bytes: 879642, sha256: "7340983c427dc2ffd3dccf1adb758b6cdc9455bd22bf3db0ddf6ffcae0452006"),
                             ]),
-            hasTrainSplit: false) { folder, name in
+            hasTrainSplit: false, layouts: { folder, name, layout in
             var examples: [Example] = []
             for file in ["valid.json", "test.json"] {
                 let url = Convert.file(folder, file)
@@ -26,13 +26,13 @@ enum MultipleChoiceConverters {
                         throw DatasetError.malformed(file: url, line: 1, what: "question \(i) lacks question/correct_answer")
                     }
                     let support = (item["support"] as? String ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                    let text = (support.isEmpty ? "" : support + "\n") + "Question: " + question
                     let candidates = [correct] + (1...3).map { item["distractor\($0)"] as? String ?? "" }
-                    examples += Convert.multipleChoice(dataset: name, groupID: question, text: text, candidates: candidates, correct: 0)
+                    examples += Convert.multipleChoice(dataset: name, groupID: question, context: support, question: question,
+                                                       candidates: candidates, correct: 0, layout: layout)
                 }
             }
             return ConvertedDataset(train: nil, evaluation: examples)
-        },
+        }),
 
         DatasetDefinition(
             name: "cosmos_qa", summary: "Cosmos QA commonsense reading comprehension",
@@ -42,16 +42,16 @@ enum MultipleChoiceConverters {
                             files: [
                                 .init("valid.csv", path: "data/valid.csv", bytes: 2128345, sha256: "a6a94fc1463ca82bb10f98ef68ed535405e6f5c36e044ff8e136b5c19dea63f3"),
                             ]),
-            hasTrainSplit: false) { folder, name in
+            hasTrainSplit: false, layouts: { folder, name, layout in
             let url = Convert.file(folder, "valid.csv")
             return ConvertedDataset(train: nil, evaluation: try DelimitedReader.table(url, separator: ",").flatMap { r in
                 let context = try r["context"], question = try r["question"]
                 let correct = try Convert.answerIndex(try r["label"], in: 0...3, url, line: r.line)
                 let candidates = try (0...3).map { try r["answer\($0)"] }
-                return Convert.multipleChoice(dataset: name, groupID: r.values["id"] ?? "\(r.line)",
-                                              text: context + "\nQuestion: " + question, candidates: candidates, correct: correct)
+                return Convert.multipleChoice(dataset: name, groupID: r.values["id"] ?? "\(r.line)", context: context,
+                                              question: question, candidates: candidates, correct: correct, layout: layout)
             })
-        },
+        }),
 
         DatasetDefinition(
             name: "piqa", summary: "PIQA physical commonsense",
@@ -107,7 +107,7 @@ enum MultipleChoiceConverters {
                                 .init("dev.json", path: "data/dev.json", bytes: 1097827, sha256: "9d5af2e580d809c73872a7dd43fe93d0b07c6f6086b04a9a9a1917603009d961"),
                                 .init("test.json", path: "data/test.json", bytes: 1104882, sha256: "d96d7d0752f7eab1ea8f165a582430f35653c428d36633ab4d7f26fc14946c3a"),
                             ]),
-            hasTrainSplit: true) { folder, name in
+            hasTrainSplit: true, layouts: { folder, name, layout in
             func load(_ file: String) throws -> [Example] {
                 let url = Convert.file(folder, file)
                 guard let dialogues = try JSONLinesReader.document(url) as? [[Any]] else {
@@ -122,14 +122,14 @@ enum MultipleChoiceConverters {
                     for (k, q) in questions.enumerated() {
                         guard let question = q["question"] as? String, let choices = q["choice"] as? [String],
                               let answer = q["answer"] as? String, let correct = choices.firstIndex(of: answer) else { continue }
-                        examples += Convert.multipleChoice(dataset: name, groupID: "\(entry[2])#\(k)", text: dialogue + "\nQuestion: " + question,
-                                                           candidates: choices, correct: correct)
+                        examples += Convert.multipleChoice(dataset: name, groupID: "\(entry[2])#\(k)", context: dialogue,
+                                                           question: question, candidates: choices, correct: correct, layout: layout)
                     }
                 }
                 return examples
             }
             return ConvertedDataset(train: try load("train.json"), evaluation: try load("dev.json") + load("test.json"))
-        },
+        }),
 
         DatasetDefinition(
             name: "quail", summary: "QuAIL reading comprehension (challenge set, jsonl)",
@@ -139,7 +139,7 @@ enum MultipleChoiceConverters {
                             files: [
                                 .init("challenge.jsonl", path: "quail_v1.3/json/challenge.jsonl", bytes: 1282446, sha256: "c512309d2fbf2ddcb0fe1782598eda876515008608a88f8012b2f370de495914"),
                             ]),
-            hasTrainSplit: false) { folder, name in
+            hasTrainSplit: false, layouts: { folder, name, layout in
             let url = Convert.file(folder, "challenge.jsonl")
             var examples: [Example] = []
             for (line, o) in try JSONLinesReader.objects(url) {
@@ -148,10 +148,10 @@ enum MultipleChoiceConverters {
                       let correct = Int("\(correctText)") else {
                     throw DatasetError.malformed(file: url, line: line, what: "missing answers or correct_answer_id")
                 }
-                examples += Convert.multipleChoice(dataset: name, groupID: o["context_id"] as? String ?? "\(line)",
-                                                   text: context + "\nQuestion: " + question, candidates: answers, correct: correct)
+                examples += Convert.multipleChoice(dataset: name, groupID: o["context_id"] as? String ?? "\(line)", context: context,
+                                                   question: question, candidates: answers, correct: correct, layout: layout)
             }
             return ConvertedDataset(train: nil, evaluation: examples)
-        },
+        }),
     ]
 }

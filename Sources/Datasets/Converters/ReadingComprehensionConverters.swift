@@ -32,7 +32,7 @@ enum ReadingComprehensionConverters {
                                 .init("train.jsonl", path: "data/MultiRC/train.jsonl", bytes: 3094341, sha256: "bb73d0838618f8269190a2533fead3140607558975ea0df6511fa534e8d3535c"),
                                 .init("val.jsonl", path: "data/MultiRC/val.jsonl", bytes: 550086, sha256: "d2b480195b15574ac00d52c4479f630bc161a7ab2de77e970fd00652846953ee"),
                             ]),
-            hasTrainSplit: true) { folder, name in
+            hasTrainSplit: true, layouts: { folder, name, layout in
             func load(_ file: String) throws -> [Example] {
                 let url = Convert.file(folder, file)
                 var examples: [Example] = []
@@ -52,15 +52,15 @@ enum ReadingComprehensionConverters {
                                   label == 0 || label == 1 else {
                                 throw DatasetError.badLabel(file: url, line: line, value: "\(a["label"] ?? "none")", allowed: "0/1")
                             }
-                            examples.append(Example(dataset: name, groupID: group, text: clean + "\nQuestion: " + question,
-                                                    pairText: answer, label: label))
+                            examples.append(layout.example(dataset: name, groupID: group, context: clean, question: question,
+                                                           answer: answer, label: label))
                         }
                     }
                 }
                 return examples
             }
             return ConvertedDataset(train: try load("train.jsonl"), evaluation: try load("val.jsonl"))
-        },
+        }),
 
         DatasetDefinition(
             name: "mc_taco", summary: "MC-TACO temporal commonsense (plausible vs implausible answers)",

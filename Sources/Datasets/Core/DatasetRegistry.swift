@@ -5,9 +5,13 @@ public final class DatasetRegistry: Sendable {
     /// Every converter family's datasets, family by family in this order (`w2s datasets list` order). A dataset
     /// is registered by defining it in its family's `all`, next to its converter; a new family (a new file in
     /// Converters/) is added here once.
-    public static let standard = DatasetRegistry(definitions:
-        ClassificationConverters.all + ReadingComprehensionConverters.all + MultipleChoiceConverters.all
-            + SentencePairConverters.all + EthicsConverters.all)
+    /// Question-over-a-passage datasets also get their question-first variant (`<name>_qfirst`), listed after
+    /// every original.
+    public static let standard: DatasetRegistry = {
+        let originals = ClassificationConverters.all + ReadingComprehensionConverters.all + MultipleChoiceConverters.all
+            + SentencePairConverters.all + EthicsConverters.all
+        return DatasetRegistry(definitions: originals + originals.compactMap(\.questionFirstVariant))
+    }()
 
     public let definitions: [DatasetDefinition]
 
@@ -56,21 +60,23 @@ public final class DatasetRegistry: Sendable {
         Self.split(dataset: name, pools: try pools(name, dataDirectory: dataDirectory), sizes: sizes, seed: seed)
     }
 
+    /// A layout variant is split like its original (`variantOf` salts the shuffle), so both hold the same questions.
     public static func split(dataset: String, pools: ConvertedDataset, sizes: SplitSizes, seed: UInt64) -> DatasetSplits {
+        let family = standard.definitions.first { $0.name == dataset }?.variantOf ?? dataset
         let trainRequests = [Splitter.Request(name: Split.validation.rawValue, size: sizes.validation),
                              Splitter.Request(name: Split.weakTrain.rawValue, size: sizes.weakTrain),
                              Splitter.Request(name: Split.strongTrain.rawValue, size: sizes.strongTrain)]
         var parts: [String: [Example]]
         if let train = pools.train {
             parts = Splitter.split(pools.evaluation, requests: [.init(name: Split.test.rawValue, size: sizes.test)], seed: seed,
-                                   salt: dataset + "/test")
+                                   salt: family + "/test")
             // Some benchmarks reuse a prompt in both published files (ETHICS): such groups stay on the test side.
             let testGroups = Set(parts[Split.test.rawValue, default: []].map(\.groupID))
             parts.merge(Splitter.split(train.filter { !testGroups.contains($0.groupID) }, requests: trainRequests,
-                                       seed: seed, salt: dataset + "/train")) { a, _ in a }
+                                       seed: seed, salt: family + "/train")) { a, _ in a }
         } else {
             parts = Splitter.split(pools.evaluation, requests: [.init(name: Split.test.rawValue, size: sizes.test)] + trainRequests,
-                                   seed: seed, salt: dataset + "/pool")
+                                   seed: seed, salt: family + "/pool")
         }
         return DatasetSplits(dataset: dataset, seed: seed, weakTrain: parts[Split.weakTrain.rawValue] ?? [],
                              strongTrain: parts[Split.strongTrain.rawValue] ?? [], validation: parts[Split.validation.rawValue] ?? [],
