@@ -68,7 +68,8 @@ refuse "--lr-weak must be a finite number > 0" run --dataset sst2 --lr-weak 0
 refuse "--lora-rank must be ≥ 1" run --dataset sst2 --mode lora --lora-rank 0
 refuse "--train-layers must be ≥ 1" run --dataset sst2 --mode lora --train-layers 0
 refuse "--train-layers applies to --mode lora and full" run --dataset sst2 --train-layers 2
-refuse "--frozen-precision applies only with --train-layers K" run --dataset sst2 --mode lora --frozen-precision fp16
+refuse "--frozen-precision applies only with --train-layers K" run --dataset sst2 --mode lora --train-layers all --frozen-precision fp16
+refuse "--train-layers applies to --mode lora and full" run --dataset sst2 --train-layers 1
 refuse "--max-size: write a size like 20G" cache prune --max-size lots
 refuse "--batch-size must be ≥ 1" run --dataset sst2 --batch-size 0
 refuse "--micro-batch-size must be ≥ 1" run --dataset sst2 --micro-batch-size 0
@@ -167,7 +168,7 @@ shows "Agrawal et al. 2024" run --help
 shows "Strong student/ceiling model. (default: all-mpnet-base-v2)" run --help
 shows "8…512. (default: 128)" run --help
 shows "Rank of the LoRA adapters (lora mode). (default: 8)" run --help
-shows "computed once per text and cached under the runs directory, so every step and evaluation runs only the top K layers. (default: all)" run --help
+shows "(a number, or all; default 1). The layers below are frozen; their output is computed once per text" run --help
 shows "activation store" cache info --runs-dir empty-runs
 shows "export OPENBLAS_THREAD_TIMEOUT=4" bench --openblas-environment
 shows "--seeds <seeds> Seeds, comma separated (one run each). (default: 0)" run --help

@@ -23,7 +23,7 @@ struct ExperimentOptions: ParsableArguments {
                                  strongTraining: training.training(strong: true, seed: seed),
                                  maxLength: models.maxLength, loraRank: training.loraRank,
                                  loraAlpha: ExperimentDefaults.loraAlpha(rank: training.loraRank),
-                                 trainLayers: training.trainLayers.top, frozenStatePrecision: training.frozenPrecision,
+                                 trainLayers: training.layers.top, frozenStatePrecision: training.frozenPrecision,
                                  methods: interventions.methods.methods, interventions: interventions.settings,
                                  userData: userData, weakCombination: models.weakCombination)
             }

@@ -31,8 +31,10 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Evaluate on validation (and the test set, for the oracle-stop curve) every N optimizer steps (default: about 12 evaluations per stage).")
     var evalEvery: Int?
     @Option(help: "Rank of the LoRA adapters (lora mode).") var loraRank = ExperimentDefaults.loraRank
-    @Option(help: "lora/full: train only the top K layers of each model (a number, or all). The layers below are frozen; their output is computed once per text and cached under the runs directory, so every step and evaluation runs only the top K layers.")
-    var trainLayers = LayerCount(top: ExperimentDefaults.trainLayers)
+    @Option(help: "lora/full: train only the top K layers of each model (a number, or all; default \(LayerCount(top: ExperimentDefaults.trainLayers).defaultValueDescription)). The layers below are frozen; their output is computed once per text and cached under the runs directory, so every step and evaluation runs only the top K layers.")
+    var trainLayers: LayerCount?
+    /// The top K layers trained: `--train-layers`, else the default.
+    var layers: LayerCount { trainLayers ?? LayerCount(top: ExperimentDefaults.trainLayers) }
     @Option(help: "With --train-layers: how the frozen layers' token states are stored (fp16 halves the disk; default \(ExperimentDefaults.frozenStatePrecision.rawValue)).")
     var frozenPrecision: PackFile.Precision?
 
@@ -53,11 +55,11 @@ struct TrainingOptions: ParsableArguments {
         try requireAtLeast(1, microBatchSize, option: "--micro-batch-size")
         try requireAtLeast(1, evalEvery, option: "--eval-every")
         try requireAtLeast(1, loraRank, option: "--lora-rank")
-        try requireAtLeast(1, trainLayers.top, option: "--train-layers")
-        if mode == .head, trainLayers != LayerCount(top: ExperimentDefaults.trainLayers) {
+        try requireAtLeast(1, layers.top, option: "--train-layers")
+        if mode == .head, trainLayers != nil {
             throw ValidationError("--train-layers applies to --mode lora and full (head mode trains no encoder layer)")
         }
-        if frozenPrecision != nil, trainLayers.top == nil || mode == .head {
+        if frozenPrecision != nil, layers.top == nil || mode == .head {
             throw ValidationError("--frozen-precision applies only with --train-layers K (lora or full mode)")
         }
     }

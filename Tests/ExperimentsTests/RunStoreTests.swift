@@ -140,7 +140,7 @@ final class RunStoreTests: XCTestCase {
     func testSQLRunsTableNamesTheFinetuningSetting() throws {
         let store = try RunStore(root: root)
         let configs = [ExperimentConfig(dataset: "sst2", mode: .head),
-                       ExperimentConfig(dataset: "sst2", mode: .lora),
+                       ExperimentConfig(dataset: "sst2", mode: .lora, trainLayers: nil),
                        ExperimentConfig(dataset: "sst2", mode: .lora, loraRank: 4, trainLayers: 2, frozenStatePrecision: .fp16),
                        ExperimentConfig(dataset: "sst2", mode: .full, trainLayers: 1)]
         for c in configs {

@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Which registry tasks become informative when the strong model is finetuned (issue 11, item 5; RESULTS.md):
-# every task at 400/400/150/400, seed 0, the xent student only, in head mode and with top-K-layer LoRA (default
-# K = 2), then per task weak AUC, ceiling AUC and ceiling − weak with its 95% paired bootstrap interval, side by
+# every task at 400/400/150/400, seed 0, the xent student only, in head mode and with top-K-layer LoRA (K = 1,
+# the default), then per task weak AUC, ceiling AUC and ceiling − weak with its 95% paired bootstrap interval, side by
 # side. Resumable: rerun to continue (finished runs are skipped).
 #
-#   scripts/bench/informative.sh plan|run|table [RUNS_DIR] [K]    (default runs-informative, K = 2)
+#   scripts/bench/informative.sh plan|run|table|export [RUNS_DIR] [K]    (default runs-informative, K = 1)
+#   run imports the committed finished runs of docs/benchmark/informative/runs first; export copies the finished
+#   runs there (compact: no caches); table docs/benchmark/informative/runs rebuilds the table from them.
 #   W2S=path/to/w2s to choose the binary.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 w2s=${W2S:-.build/release/w2s}
+. scripts/bench/compact-runs.sh
+committed=docs/benchmark/informative/runs
 runs=${2:-runs-informative}
-k=${3:-2}
+k=${3:-1}
 sizes=400,400,150,400
 datasets=$($w2s datasets list | awk '$1 ~ /^[a-z0-9_]+$/ && $2 ~ /^[0-9–-]+$/ { print $1 }' | paste -sd, -)
 case "${1:-}" in
@@ -21,6 +25,7 @@ case "${1:-}" in
       --sizes $sizes --runs-dir "$runs"
     ;;
   run)
+    import_compact_runs $committed "$runs"
     # Head mode first (minutes for the whole registry), then LoRA.
     $w2s sweep run --name informative-head --runs-dir "$runs" --quiet
     $w2s sweep run --name "informative-lora-top$k" --runs-dir "$runs" --quiet
@@ -42,5 +47,6 @@ case "${1:-}" in
       WHERE r.status = 'finished'
       ORDER BY r.dataset, setting"
     ;;
+  export) export_compact_runs "$runs" $committed ;;
   *) sed -n '2,9p' "$0"; exit 2 ;;
 esac

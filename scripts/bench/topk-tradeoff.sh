@@ -4,11 +4,17 @@
 # ~30 min there), the same K on SciQ and BoolQ at 300/300/150/300 to compare with full depth, and fp16 frozen states
 # once. Plans once, then runs the cheap rows first; rerun it to resume (finished runs are skipped).
 #   scripts/bench/topk-tradeoff.sh [RUNS_DIR]         (default runs-topk; W2S=path/to/w2s to choose the binary)
+#   scripts/bench/topk-tradeoff.sh export [RUNS_DIR]  copy the finished runs into docs/benchmark/topk-tradeoff/runs
+#                                                    (compact: no caches); a run imports them first, so the sweep
+#                                                    resumes on a fresh machine
 #   scripts/bench/topk-tradeoff.sh table [RUNS_DIR]   the table: per run K, test AUCs and each stage's seconds (wall;
 #                                                    CPU seconds too, which other work on the machine barely changes)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 w2s=${W2S:-.build/release/w2s}
+. scripts/bench/compact-runs.sh
+committed=docs/benchmark/topk-tradeoff/runs
+if [ "${1:-}" = export ]; then export_compact_runs "${2:-runs-topk}" $committed; exit; fi
 if [ "${1:-}" = table ]; then
   $w2s results --runs-dir "${2:-runs-topk}" --sql "
     SELECT r.dataset, r.train_layers AS k, r.frozen_precision AS states,
@@ -29,6 +35,7 @@ if [ "${1:-}" = table ]; then
 fi
 runs=${1:-runs-topk}
 sizes=1000,1000,300,1000
+import_compact_runs $committed "$runs"
 if [ ! -f "$runs/sweeps/tradeoff.json" ]; then
   $w2s sweep plan --name tradeoff --dataset sst2,sciq,boolq --mode lora --train-layers 1 --loss xent --sizes $sizes --runs-dir "$runs"
   for k in 2 4; do
