@@ -31,21 +31,30 @@ case "${1:-}" in
     $w2s sweep run --name "informative-lora-top$k" --runs-dir "$runs" --quiet
     ;;
   table)
-    # One row per task and mode: AUCs, the gap and its interval, whether it is established (interval above 0) and
-    # wide enough to read (≥ 0.05), and the stages' seconds (activations included).
+    # One row per task: head mode's and LoRA's weak AUC, ceiling AUC, ceiling − weak with its 95% paired bootstrap
+    # interval, whether the gap is informative (interval above 0 and gap ≥ 0.05), and LoRA's seconds (all stages,
+    # frozen states included).
     $w2s results --runs-dir "$runs" --sql "
-      SELECT r.dataset, r.mode || COALESCE('-top' || r.train_layers, '') AS setting,
-             printf('%.3f', w.value) AS weak_auc, printf('%.3f', c.value) AS ceiling_auc,
-             printf('%+.3f', c.value - w.value) AS gap, printf('[%.3f, %.3f]', lo.value, hi.value) AS gap_95ci,
-             CASE WHEN lo.value > 0 AND c.value - w.value >= 0.05 THEN 'yes' ELSE 'no' END AS informative,
-             printf('%.0f', (SELECT sum(seconds) FROM stage_timings t WHERE t.run_id = r.id)) AS seconds
-      FROM runs r
-      JOIN metrics w ON w.run_id = r.id AND w.stage = 'weak' AND w.name = 'test_auc'
-      JOIN metrics c ON c.run_id = r.id AND c.stage = 'ceiling' AND c.name = 'test_auc'
-      LEFT JOIN metrics lo ON lo.run_id = r.id AND lo.stage = 'ceiling' AND lo.name = 'gap_auc_ci_low'
-      LEFT JOIN metrics hi ON hi.run_id = r.id AND hi.stage = 'ceiling' AND hi.name = 'gap_auc_ci_high'
-      WHERE r.status = 'finished'
-      ORDER BY r.dataset, setting"
+      WITH g AS (
+        SELECT r.dataset, r.mode, w.value AS weak, c.value AS ceiling, lo.value AS lo, hi.value AS hi,
+               (SELECT sum(seconds) FROM stage_timings t WHERE t.run_id = r.id) AS seconds
+        FROM runs r
+        JOIN metrics w ON w.run_id = r.id AND w.stage = 'weak' AND w.name = 'test_auc'
+        JOIN metrics c ON c.run_id = r.id AND c.stage = 'ceiling' AND c.name = 'test_auc'
+        LEFT JOIN metrics lo ON lo.run_id = r.id AND lo.stage = 'ceiling' AND lo.name = 'gap_auc_ci_low'
+        LEFT JOIN metrics hi ON hi.run_id = r.id AND hi.stage = 'ceiling' AND hi.name = 'gap_auc_ci_high'
+        WHERE r.status = 'finished' AND (r.mode = 'head' OR r.train_layers = '$k'))
+      SELECT d.dataset,
+             printf('%.3f / %.3f', h.weak, h.ceiling) AS head_weak_ceiling,
+             printf('%+.3f [%.3f, %.3f]', h.ceiling - h.weak, h.lo, h.hi) AS head_gap,
+             CASE WHEN l.dataset IS NOT NULL THEN printf('%.3f / %.3f', l.weak, l.ceiling) END AS lora_weak_ceiling,
+             CASE WHEN l.dataset IS NOT NULL THEN printf('%+.3f [%.3f, %.3f]', l.ceiling - l.weak, l.lo, l.hi) END AS lora_gap,
+             CASE WHEN l.dataset IS NULL THEN '' WHEN l.lo > 0 AND l.ceiling - l.weak >= 0.05 THEN 'yes' ELSE 'no' END AS lora_informative,
+             CASE WHEN l.dataset IS NOT NULL THEN printf('%.0f', l.seconds) END AS lora_seconds
+      FROM (SELECT DISTINCT dataset FROM g) d
+      LEFT JOIN g h ON h.dataset = d.dataset AND h.mode = 'head'
+      LEFT JOIN g l ON l.dataset = d.dataset AND l.mode = 'lora'
+      ORDER BY d.dataset"
     ;;
   export) export_compact_runs "$runs" $committed ;;
   *) sed -n '2,9p' "$0"; exit 2 ;;
