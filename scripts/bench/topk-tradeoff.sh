@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The top-K-layer trade-off of issue 11 (RESULTS.md): lora, xent student, seed 0; K ∈ {1, 2, 4, all} on SST-2, SciQ
 # and BoolQ at 1000/1000/300/1000 (K = all only on SST-2 at that size: an MPNet stage through all 12 layers costs
-# ~30 min there), the same K on SciQ and BoolQ at 300/300/150/300 to compare with full depth, and fp16 frozen states
-# once. Plans once, then runs the cheap rows first; rerun it to resume (finished runs are skipped).
+# ~12× a top-1 stage, ~14 min there), SST-2 at 300/300/150/300 with K = 1 and all, the same K on SciQ and BoolQ at
+# 300/300/150/300 to compare with full depth, and fp16 frozen states once. Plans once, then runs the cheap rows
+# first; rerun it to resume (finished runs are skipped).
 #   scripts/bench/topk-tradeoff.sh [RUNS_DIR]         (default runs-topk; W2S=path/to/w2s to choose the binary)
 #   scripts/bench/topk-tradeoff.sh export [RUNS_DIR]  copy the finished runs into docs/benchmark/topk-tradeoff/runs
 #                                                    (compact: no caches); a run imports them first, so the sweep
@@ -50,6 +51,14 @@ if [ ! -f "$runs/sweeps/tradeoff-small.json" ]; then
       --loss xent --sizes 300,300,150,300 --runs-dir "$runs"
   done
 fi
+# SST-2 at 300/300/150/300, K = 1 against all layers: full depth at a size where it costs minutes, not an hour.
+if [ ! -f "$runs/sweeps/tradeoff-sst2-300.json" ]; then
+  for k in 1 all; do
+    $w2s sweep plan --name tradeoff-sst2-300 --append --dataset sst2 --mode lora --train-layers $k --loss xent \
+      --sizes 300,300,150,300 --runs-dir "$runs"
+  done
+fi
+$w2s sweep run --name tradeoff-sst2-300 --runs-dir "$runs" --quiet
 # Plan indices 0–10: K = 1, 2, 4 on the three tasks, fp16, K = all on SST-2; then the small plan; then K = all at
 # 1000 on SciQ and BoolQ (indices 11, 12), hours each on 2 cores.
 for i in 0 1 2 3 4 5 6 7 8 9 10; do $w2s sweep run --name tradeoff --index $i --runs-dir "$runs" --quiet; done
