@@ -47,6 +47,7 @@ case "${1:-}" in
       SELECT d.dataset,
              printf('%.3f / %.3f', h.weak, h.ceiling) AS head_weak_ceiling,
              printf('%+.3f [%.3f, %.3f]', h.ceiling - h.weak, h.lo, h.hi) AS head_gap,
+             CASE WHEN h.dataset IS NULL THEN '' WHEN h.lo > 0 AND h.ceiling - h.weak >= 0.05 THEN 'yes' ELSE 'no' END AS head_informative,
              CASE WHEN l.dataset IS NOT NULL THEN printf('%.3f / %.3f', l.weak, l.ceiling) END AS lora_weak_ceiling,
              CASE WHEN l.dataset IS NOT NULL THEN printf('%+.3f [%.3f, %.3f]', l.ceiling - l.weak, l.lo, l.hi) END AS lora_gap,
              CASE WHEN l.dataset IS NULL THEN '' WHEN l.lo > 0 AND l.ceiling - l.weak >= 0.05 THEN 'yes' ELSE 'no' END AS lora_informative,
