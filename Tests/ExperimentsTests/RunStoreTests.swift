@@ -1,5 +1,6 @@
 import XCTest
 import Foundation
+import Datasets
 import Experiments
 
 /// The run store under the load a sweep puts on it: several `w2s` processes on one runs directory, readers
@@ -142,15 +143,16 @@ final class RunStoreTests: XCTestCase {
         let configs = [ExperimentConfig(dataset: "sst2", mode: .head),
                        ExperimentConfig(dataset: "sst2", mode: .lora, trainLayers: nil),
                        ExperimentConfig(dataset: "sst2", mode: .lora, loraRank: 4, trainLayers: 2, frozenStatePrecision: .fp16),
-                       ExperimentConfig(dataset: "sst2", mode: .full, trainLayers: 1)]
+                       ExperimentConfig(dataset: "sst2", sizes: SplitSizes(weakTrain: 300, strongTrain: 300, validation: 150, test: 300),
+                                        mode: .full, trainLayers: 1)]
         for c in configs {
             try store.begin(c)
             try AtomicFile.writeJSON(c, to: root.appendingPathComponent(c.runName).appendingPathComponent("config.json"))
         }
-        let (columns, rows) = try store.query("SELECT mode, lora_rank, train_layers, frozen_precision FROM runs ORDER BY mode, train_layers")
-        XCTAssertEqual(columns, ["mode", "lora_rank", "train_layers", "frozen_precision"])
-        XCTAssertEqual(rows, [["full", "NULL", "1", "fp32"], ["head", "NULL", "NULL", "NULL"],
-                              ["lora", "4", "2", "fp16"], ["lora", "8", "all", "NULL"]])
+        let (columns, rows) = try store.query("SELECT mode, lora_rank, train_layers, frozen_precision, sizes FROM runs ORDER BY mode, train_layers")
+        XCTAssertEqual(columns, ["mode", "lora_rank", "train_layers", "frozen_precision", "sizes"])
+        XCTAssertEqual(rows, [["full", "NULL", "1", "fp32", "300/300/150/300"], ["head", "NULL", "NULL", "NULL", "1000/1000/300/1000"],
+                              ["lora", "4", "2", "fp16", "1000/1000/300/1000"], ["lora", "8", "all", "NULL", "1000/1000/300/1000"]])
     }
 
     /// One dataset that cannot run (a file of four examples: its splits cannot hold both classes) is recorded as

@@ -18,7 +18,7 @@ committed=docs/benchmark/topk-tradeoff/runs
 if [ "${1:-}" = export ]; then export_compact_runs "${2:-runs-topk}" $committed; exit; fi
 if [ "${1:-}" = table ]; then
   $w2s results --runs-dir "${2:-runs-topk}" --sql "
-    SELECT r.dataset, r.train_layers AS k, r.frozen_precision AS states,
+    SELECT r.dataset, r.sizes, r.train_layers AS k, r.frozen_precision AS states,
            (SELECT max(value) FROM metrics m WHERE m.run_id = r.id AND m.stage = 'weak' AND m.name = 'test_auc') AS weak_auc,
            (SELECT max(value) FROM metrics m WHERE m.run_id = r.id AND m.stage = 'ceiling' AND m.name = 'test_auc') AS ceiling_auc,
            (SELECT max(value) FROM metrics m WHERE m.run_id = r.id AND m.stage = 'student-xent' AND m.name = 'test_auc') AS student_auc,
@@ -31,7 +31,7 @@ if [ "${1:-}" = table ]; then
            (SELECT CASE WHEN count(cpu_seconds) > 0 THEN printf('%.0f', sum(cpu_seconds)) END FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'student%') AS student_cpu_s,
            (SELECT CASE WHEN count(cpu_seconds) > 0 THEN printf('%.0f', sum(cpu_seconds)) END FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'activations%') AS frozen_cpu_s,
            (SELECT group_concat(stage, '; ') FROM stage_timings t WHERE t.run_id = r.id AND t.cached = 1) AS cached
-    FROM runs r WHERE r.status = 'finished' ORDER BY r.dataset, r.train_layers, r.frozen_precision"
+    FROM runs r WHERE r.status = 'finished' ORDER BY r.dataset, r.sizes, r.train_layers, r.frozen_precision"
   exit
 fi
 runs=${1:-runs-topk}
