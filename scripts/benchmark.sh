@@ -21,8 +21,8 @@ case "${1:-}" in
     # pool allows (the split sizes are capped by the data; the report states the sizes each run used).
     $w2s sweep plan --name head --append --dataset "$datasets" --mode head --loss xent,logconf,entropy,window --methods all \
       --seeds 0,1,2 --sizes 1000,1000,300,1000 --runs-dir "$runs"
-    # Finetuned: LoRA on the default top K layers, the xent and logconf students, the same seeds and sizes (~5–6 min
-    # per task and seed on 2 cores: the frozen layers' states once per text, then ~70 s per MPNet stage).
+    # Finetuned: LoRA on the default top K layers, the xent and logconf students, the same seeds and sizes (per task
+    # and seed on 2 cores: a few minutes on short-text tasks such as SST-2, ~16 min on 128-token tasks; RESULTS.md).
     $w2s sweep plan --name lora --append --dataset "$datasets" --mode lora --loss xent,logconf \
       --seeds 0,1,2 --sizes 1000,1000,300,1000 --runs-dir "$runs"
     ;;

@@ -27,6 +27,7 @@ import_compact_runs() {
   for dir in "$source"/*/; do
     name=$(basename "$dir")
     [ -e "$runs/$name" ] && continue
+    rm -rf "$runs/$name.importing"   # left by an import that was killed
     cp -r "$dir" "$runs/$name.importing" && mv "$runs/$name.importing" "$runs/$name"
     n=$((n + 1))
   done
