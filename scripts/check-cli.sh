@@ -70,6 +70,7 @@ refuse "--train-layers must be ≥ 1" run --dataset sst2 --mode lora --train-lay
 refuse "--train-layers applies to --mode lora and full" run --dataset sst2 --train-layers 2
 refuse "--frozen-precision applies only with --train-layers K" run --dataset sst2 --mode lora --train-layers all --frozen-precision fp16
 refuse "--train-layers applies to --mode lora and full" run --dataset sst2 --train-layers 1
+refuse "--head-input applies to --mode lora and full" run --dataset sst2 --head-input raw
 refuse "--max-size: write a size like 20G" cache prune --max-size lots
 refuse "--batch-size must be ≥ 1" run --dataset sst2 --batch-size 0
 refuse "--micro-batch-size must be ≥ 1" run --dataset sst2 --micro-batch-size 0

@@ -12,6 +12,7 @@ extension Alternative: ExpressibleByArgument {}
 extension ComparisonUnit: ExpressibleByArgument {}
 extension ResultsExport.Format: ExpressibleByArgument {}
 extension PackFile.Precision: ExpressibleByArgument {}
+extension HeadInput: ExpressibleByArgument {}
 
 /// `--train-layers`: a number of top layers, or `all`.
 struct LayerCount: ExpressibleByArgument, Equatable {

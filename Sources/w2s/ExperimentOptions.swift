@@ -24,6 +24,7 @@ struct ExperimentOptions: ParsableArguments {
                                  maxLength: models.maxLength, loraRank: training.loraRank,
                                  loraAlpha: ExperimentDefaults.loraAlpha(rank: training.loraRank),
                                  trainLayers: training.layers.top, frozenStatePrecision: training.frozenPrecision,
+                                 headInput: training.headInput ?? ExperimentDefaults.headInput,
                                  methods: interventions.methods.methods, interventions: interventions.settings,
                                  userData: userData, weakCombination: models.weakCombination)
             }

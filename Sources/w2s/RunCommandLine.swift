@@ -49,6 +49,7 @@ enum RunCommandLine {
         if c.loraRank != ExperimentDefaults.loraRank { a += ["--lora-rank", "\(c.loraRank)"] }
         if c.mode != .head, c.trainLayers != ExperimentDefaults.trainLayers { a += ["--train-layers", c.trainLayers.map(String.init) ?? "all"] }
         if let precision = c.frozenStatePrecision { a += ["--frozen-precision", precision.rawValue] }
+        if let input = c.finetunedHeadInput, input != ExperimentDefaults.headInput { a += ["--head-input", input.rawValue] }
         if !c.methods.isEmpty {
             a += ["--methods", c.methods == Intervention.allCases ? "all" : c.methods.map(\.rawValue).joined(separator: ",")]
         }

@@ -37,6 +37,8 @@ struct TrainingOptions: ParsableArguments {
     var layers: LayerCount { trainLayers ?? LayerCount(top: ExperimentDefaults.trainLayers) }
     @Option(help: "With --train-layers: how the frozen layers' token states are stored (fp16 halves the disk; default \(ExperimentDefaults.frozenStatePrecision.rawValue)).")
     var frozenPrecision: PackFile.Precision?
+    @Option(help: "lora/full: what the head reads (default \(ExperimentDefaults.headInput.rawValue)): the top layer's mean-pooled features standardised with the pretrained model's statistics on the training rows under a zero head, so finetuning starts where head mode starts; or raw features under a small random head (every finetuned run before 2026-12-05).")
+    var headInput: HeadInput?
 
     func validate() throws {
         try requireDistinctItems(loss.values, option: "--loss", items: "loss", describe: \.argument)
@@ -61,6 +63,9 @@ struct TrainingOptions: ParsableArguments {
         }
         if frozenPrecision != nil, layers.top == nil || mode == .head {
             throw ValidationError("--frozen-precision applies only with --train-layers K (lora or full mode)")
+        }
+        if mode == .head, headInput != nil {
+            throw ValidationError("--head-input applies to --mode lora and full (head mode's head always reads standardised activations)")
         }
     }
 

@@ -119,4 +119,62 @@ final class EncoderClassifierTests: XCTestCase {
         XCTAssertLessThan(h.maxAbsDifference(f), 1e-2)
         XCTAssertGreaterThan(h.maxAbsDifference(f), 0, "fp16 really rounds")
     }
+
+    /// A standardised head input (`HeadInput.standardised`): before any step the finetuned classifier is head mode —
+    /// zero logits, and the head's gradient is `HeadClassifier`'s on the pretrained pooled features standardised over
+    /// the same rows, while the adapters get none — and its backward pass through the standardisation matches
+    /// finite differences once head and adapters are non-zero.
+    func testStandardisedHeadInputStartsAsHeadModeAndBackpropagates() throws {
+        let examples = Array(try DatasetRegistry.standard.pools("sst2", dataDirectory: try DataDirectory.resolve(nil)).train!.prefix(40))
+        let encoder = try ModelStore().load(try ModelReference(parsing: "all-MiniLM-L6-v2@2"), maxSequenceLength: 32)
+        let classifier = EncoderClassifier(model: encoder, texts: examples.map { encoder.tokenize($0.text, pair: $0.pairText) },
+                                           mode: .lora, loraRank: 4, loraAlpha: 8, seed: 1)
+        let fitRows = Array(0..<32)
+        let raw = try classifier.pooledFeatures(rows: Array(0..<40))
+        try classifier.standardiseHeadInput(fitRows: fitRows)
+        let head = HeadClassifier(features: raw, fitRows: fitRows)
+        XCTAssertEqual(classifier.headInputStandardisation, FeatureStandardisation(features: raw, fitRows: fitRows))
+
+        let rows = [5, 0, 33, 17, 9, 26, 38, 12]
+        let upstream = Tensor(shape: [8, 2], data: (0..<16).map { Float($0 % 5) - 2 })
+        let finetuned = try classifier.logits(for: rows, training: true), linear = try head.logits(for: rows, training: true)
+        XCTAssertEqual(finetuned.data, [Float](repeating: 0, count: 16), "a zero head")
+        XCTAssertEqual(linear.data, finetuned.data)
+        classifier.backward(upstream); head.backward(upstream)
+        XCTAssertLessThan(classifier.headWeight.gradient.maxAbsDifference(head.weight.gradient),
+                          1e-4 * max(1, head.weight.gradient.data.map(abs).max()!), "head mode's first gradient")
+        XCTAssertEqual(classifier.headBias.gradient.data, head.bias.gradient.data)
+        XCTAssertGreaterThan(head.weight.gradient.data.map(abs).max()!, 0.1)
+        for p in classifier.parameters where p.name.contains("lora") {
+            XCTAssertEqual(p.gradient.data.map(abs).max(), 0, "\(p.name): nothing reaches the adapters through a zero head")
+        }
+
+        // Finite differences of L = Σ upstream ⊙ logits with a non-zero head and adapters.
+        var rng = SeededRandom(seed: 7)
+        for p in classifier.parameters {
+            p.gradient = Tensor(zeros: p.gradient.shape)
+            if p.name == "head.weight" || p.name.hasSuffix("lora_B") {
+                p.value = Tensor(shape: p.value.shape, data: p.value.data.map { _ in Float(rng.normal() * 0.05) })
+            }
+        }
+        func loss() throws -> Double {
+            let l = try classifier.logits(for: rows, training: false)
+            return zip(l.data, upstream.data).map { Double($0) * Double($1) }.reduce(0, +)
+        }
+        _ = try classifier.logits(for: rows, training: true)
+        classifier.backward(upstream)
+        let checked = classifier.parameters.filter { $0.name == "head.weight" || $0.name.contains("layer.1.attention.self.query.weight.lora") }
+        XCTAssertEqual(checked.count, 3)
+        for p in checked {
+            let entries = p.value.data.indices.filter { $0 % 97 == 3 }.prefix(6)
+            for i in entries {
+                let original = p.value.data[i], h: Float = 1e-2
+                p.value.data[i] = original + h; let plus = try loss()
+                p.value.data[i] = original - h; let minus = try loss()
+                p.value.data[i] = original
+                let numeric = (plus - minus) / Double(2 * h), analytic = Double(p.gradient.data[i])
+                XCTAssertEqual(analytic, numeric, accuracy: 2e-2 * max(1, abs(numeric)), "\(p.name)[\(i)]")
+            }
+        }
+    }
 }

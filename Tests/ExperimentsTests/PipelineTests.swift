@@ -17,6 +17,34 @@ final class PipelineTests: XCTestCase {
     }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
 
+    /// `--head-input`: raw is stored as "no field", so every finetuned run recorded before the choice existed (the
+    /// committed benchmark runs among them) decodes to raw and keeps its name; standardised (the default) is another
+    /// run; head mode has no such field.
+    func testHeadInputKeepsTheNamesOfEarlierRuns() throws {
+        let lora = ExperimentConfig(dataset: "sst2", mode: .lora)
+        XCTAssertEqual(lora.finetunedHeadInput, .standardised)
+        var object = try XCTUnwrap(try JSONSerialization.jsonObject(with: JSONEncoder().encode(lora)) as? [String: Any])
+        XCTAssertEqual(object.removeValue(forKey: "headInput") as? String, "standardised")
+        let earlier = try JSONDecoder().decode(ExperimentConfig.self, from: JSONSerialization.data(withJSONObject: object))
+        XCTAssertEqual(earlier.finetunedHeadInput, .raw)
+        XCTAssertEqual(earlier, ExperimentConfig(dataset: "sst2", mode: .lora, headInput: .raw))
+        XCTAssertNotEqual(earlier.runName, lora.runName)
+        XCTAssertNotEqual(earlier.setting, lora.setting, "a different head input is a different setting: arms do not pair across it")
+        XCTAssertNil(ExperimentConfig(dataset: "sst2", mode: .head, headInput: .standardised).headInput)
+        XCTAssertNil(ExperimentConfig(dataset: "sst2", mode: .head).finetunedHeadInput)
+
+        // The committed finetuned runs: each config still hashes to its folder's name.
+        let committed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/benchmark/informative/runs")
+        let folders = try FileManager.default.contentsOfDirectory(atPath: committed.path).filter { $0.contains("-lora-") }
+        XCTAssertGreaterThan(folders.count, 10)
+        for folder in folders {
+            let config = try JSONDecoder().decode(ExperimentConfig.self, from: Data(contentsOf: committed.appendingPathComponent("\(folder)/config.json")))
+            XCTAssertEqual(config.finetunedHeadInput, .raw, folder)
+            XCTAssertEqual(config.runName, folder)
+        }
+    }
+
     func config(mode: TrainingMode = .head, losses: [LossKind] = [.xent, .logconf()]) -> ExperimentConfig {
         var c = ExperimentConfig(dataset: "sst2", sizes: SplitSizes(weakTrain: 240, strongTrain: 240, validation: 120, test: 240),
                                  seed: 3, weakModel: "all-MiniLM-L6-v2@2", strongModel: "all-mpnet-base-v2@6", mode: mode,

@@ -29,10 +29,11 @@ final class ReportTests: XCTestCase {
         var auc: Double, accuracy: Double, pgr: Double, interval: (Double, Double), agreement: (Double, Double, Double)
     }
 
-    func config(_ dataset: String, seed: UInt64) -> ExperimentConfig {
+    func config(_ dataset: String, seed: UInt64, mode: TrainingMode = .head) -> ExperimentConfig {
         ExperimentConfig(dataset: dataset, sizes: .init(weakTrain: 60, strongTrain: 60, validation: 40, test: 60), seed: seed,
-                         weakModel: "all-MiniLM-L6-v2@1", strongModel: "all-MiniLM-L6-v2@2",
-                         losses: [.xent, .logconf(), .logconf(alphaMax: 0.3, warmupFraction: 0.6)], maxLength: 32)
+                         weakModel: "all-MiniLM-L6-v2@1", strongModel: "all-MiniLM-L6-v2@2", mode: mode,
+                         losses: [.xent, .logconf(), .logconf(alphaMax: 0.3, warmupFraction: 0.6)], maxLength: 32,
+                         trainLayers: mode == .head ? nil : 1)
     }
 
     func arm(_ role: String, _ variant: String, _ n: ArmNumbers) -> [String: Any] {
@@ -46,8 +47,8 @@ final class ReportTests: XCTestCase {
 
     /// A finished run: its summary (decoded from JSON like a metrics.json) and its record with the same numbers.
     func finished(_ dataset: String, seed: UInt64, weak: Double, ceiling: Double, students: [String: ArmNumbers],
-                  probe: ArmNumbers? = nil, created: String) throws -> StoredRun {
-        let c = config(dataset, seed: seed)
+                  probe: ArmNumbers? = nil, created: String, mode: TrainingMode = .head) throws -> StoredRun {
+        let c = config(dataset, seed: seed, mode: mode)
         let configJSON = try JSONSerialization.jsonObject(with: JSONEncoder().encode(c))
         let order = ["xent", "logconf", "logconf(α=0.3,warm-up=0.6)"].filter { students[$0] != nil }
         let summaryJSON: [String: Any] = [
@@ -278,6 +279,64 @@ final class ReportTests: XCTestCase {
         // Arms run on one dataset only still state their n.
         let probe = try XCTUnwrap(comparison.components(separatedBy: "<tr>").first { $0.contains(">\(escaped(Self.probe))<") })
         XCTAssertTrue(probe.contains(">1<") && probe.contains(">0/1<"), probe)
+    }
+
+    /// The runs above plus sst2 and boolq finetuned (LoRA, top layer): weak 0.01 lower, ceiling 0.04 (sst2) and 0.06
+    /// (boolq) higher than in head mode, the same PGRs.
+    func runsInTwoModes() throws -> [StoredRun] {
+        var runs = try self.runs()
+        for (dataset, weak, ceiling, lift) in [("sst2", 0.70, 0.90, 0.04), ("boolq", 0.60, 0.70, 0.06)] {
+            for seed in 0..<2 {
+                let w = weak + 0.02 * Double(seed) - 0.01, c = ceiling + 0.02 * Double(seed) + lift
+                let students = ["xent": numbers(w + 0.5 * (c - w), pgr: 0.5), "logconf": numbers(w + 0.6 * (c - w), pgr: 0.6)]
+                runs.append(try finished(dataset, seed: UInt64(seed), weak: w, ceiling: c, students: students,
+                                         created: "2025-02-0\(seed + 1)T00:00:00Z", mode: .lora))
+            }
+        }
+        return runs
+    }
+
+    func testComparisonsAreSplitByTrainingMode() throws {
+        let html = HTMLReport(source: "r", runs: try runsInTwoModes()).render()
+        let comparison = try section(html, "comparison")
+        XCTAssertTrue(comparison.contains("2 training modes (head, lora)"), comparison)
+        let head = try XCTUnwrap(comparison.components(separatedBy: "<h3>PGR (AUC) — head mode</h3>").dropFirst().first)
+            .components(separatedBy: "<h3>")[0]
+        let lora = try XCTUnwrap(comparison.components(separatedBy: "<h3>PGR (AUC) — lora mode</h3>").dropFirst().first)
+            .components(separatedBy: "<h3>")[0]
+        // Head mode: the three datasets as before; LoRA: its two, where logconf (0.6) beats xent (0.5) on both.
+        XCTAssertTrue(head.contains("n = 3 dataset settings"), head)
+        XCTAssertTrue(lora.contains("n = 2 dataset settings"), lora)
+        let loraRow = try XCTUnwrap(lora.components(separatedBy: "<tr>").first { $0.contains(">student-logconf<") })
+        XCTAssertTrue(loraRow.contains(">2/2<") && loraRow.contains(">+0.100<"), loraRow)
+        // A report of one mode has no per-mode headings and no finetuning section.
+        let single = try report()
+        XCTAssertFalse(single.contains("training modes"))
+        XCTAssertFalse(single.contains("id=\"finetuning\""))
+    }
+
+    func testHeadModeAgainstFinetuning() throws {
+        let finetuning = try section(HTMLReport(source: "r", runs: try runsInTwoModes()).render(), "finetuning")
+        func row(_ name: String) throws -> String {
+            try XCTUnwrap(finetuning.components(separatedBy: "<tr>").first { $0.contains(">\(name)<") }, name)
+        }
+        // Ceiling: head 0.91 (sst2) and 0.71 (boolq), LoRA 0.95 and 0.77 → means 0.810 and 0.860; differences 0.04 and
+        // 0.06: t = 5 on 1 degree of freedom, two-sided p = 1 − 2·atan(5)/π = 0.126; Wilcoxon (exact, n = 2) p = 0.5.
+        let ceiling = try row("ceiling test AUC")
+        for text in [">2<", ">2/2<", ">0.810<", ">0.860<", ">+0.050<", ">0.126<", ">0.500<"] {
+            XCTAssertTrue(ceiling.contains(text), "\(text) in \(ceiling)")
+        }
+        // Weak 0.01 lower in both: finetuned higher on 0 of 2.
+        XCTAssertTrue(try row("weak test AUC").contains(">0/2<"))
+        // Students both modes trained, xent first; the third dataset and the head-only loss variant are not paired.
+        let xentPGR = try row("student-xent PGR (AUC)")
+        XCTAssertTrue(xentPGR.contains(">2<"), xentPGR)
+        XCTAssertLessThan(try XCTUnwrap(finetuning.range(of: ">student-xent test AUC<")).lowerBound,
+                          try XCTUnwrap(finetuning.range(of: ">student-logconf test AUC<")).lowerBound)
+        XCTAssertFalse(finetuning.contains("warm-up"))
+        // Per dataset: head → finetuned, with the finetuned setting named.
+        let sst2 = try XCTUnwrap(finetuning.components(separatedBy: "<tr>").first { $0.contains(">sst2<") })
+        XCTAssertTrue(sst2.contains("lora, top 1 layer") && sst2.contains("0.910 → 0.950"), sst2)
     }
 
     func testEmptyDirectoryStillRenders() {

@@ -12,6 +12,8 @@ public struct Arm: Hashable, Codable, Sendable, CustomStringConvertible {
 
     public static let weak = Arm(role: .weak, variant: "")
     public static let ceiling = Arm(role: .ceiling, variant: "")
+    /// What every student's id starts with: `student-<loss label>`.
+    public static let studentPrefix = "student-"
     /// One weak supervisor of an ensemble (`--weak A,B`): `weak:<model>`.
     public static func weakMember(_ model: String) -> Arm { Arm(role: .weakMember, variant: model) }
     public static func student(_ loss: LossKind) -> Arm { Arm(role: .student, variant: loss.label) }
@@ -23,7 +25,7 @@ public struct Arm: Hashable, Codable, Sendable, CustomStringConvertible {
         case .weak: return "weak"
         case .weakMember: return "weak:\(variant)"
         case .ceiling: return "ceiling"
-        case .student: return "student-\(variant)"
+        case .student: return Self.studentPrefix + variant
         case .method: return "method:\(variant)"
         }
     }

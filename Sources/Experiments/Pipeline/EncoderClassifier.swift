@@ -20,7 +20,9 @@ public final class EncoderClassifier: TrainableClassifier {
     /// Tokens per row: the trainer forms micro-batches of similar lengths.
     public let rowLengths: [Int]?
     private let frozen: FrozenStates?
-    private var cached: (pooled: Tensor, mask: [Float], batch: Int, length: Int)?
+    /// What the head reads: the pooled features, standardised once `standardiseHeadInput` has run.
+    public private(set) var headInputStandardisation: FeatureStandardisation?
+    private var cached: (headInput: Tensor, mask: [Float], batch: Int, length: Int)?
 
     public init(model: SentenceEncoder, texts: [TokenizedText], mode: TrainingMode, loraRank: Int, loraAlpha: Float, seed: UInt64,
                 trainAbove: Int = 0, frozen: FrozenStates? = nil) {
@@ -94,11 +96,22 @@ public final class EncoderClassifier: TrainableClassifier {
             return out
         }
         let (hidden, batch) = try hidden(indices, training: training)
-        let pooled = MeanPooling.forward(hidden, mask: batch.attentionMask, batch: batch.batchSize, length: batch.sequenceLength)
-        var out = BLAS.matmul(pooled, headWeight.value, transposeB: true)
+        var input = MeanPooling.forward(hidden, mask: batch.attentionMask, batch: batch.batchSize, length: batch.sequenceLength)
+        headInputStandardisation?.apply(&input)
+        var out = BLAS.matmul(input, headWeight.value, transposeB: true)
         for r in 0..<out.rows { out.data[2 * r] += headBias.value.data[0]; out.data[2 * r + 1] += headBias.value.data[1] }
-        cached = training ? (pooled, batch.attentionMask, batch.batchSize, batch.sequenceLength) : nil
+        cached = training ? (input, batch.attentionMask, batch.batchSize, batch.sequenceLength) : nil
         return out
+    }
+
+    /// From now on the head reads the pooled features standardised with their mean and deviation over `fitRows`
+    /// under the model as it is (pretrained, before any step: LoRA's B is zero), and starts from zero, as head mode's
+    /// head does on cached activations. Costs one inference pass over `fitRows` through the trained layers.
+    public func standardiseHeadInput(fitRows: [Int]) throws {
+        precondition(headInputStandardisation == nil, "the head's input is standardised once, before training")
+        let features = try pooledFeatures(rows: fitRows)
+        headInputStandardisation = FeatureStandardisation(features: features, fitRows: Array(0..<features.rows))
+        headWeight.value = Tensor(zeros: [2, model.encoder.config.hiddenSize])
     }
 
     /// Mean-pooled last-layer activations of the (finetuned) encoder for `rows`, [rows.count, hidden].
@@ -116,10 +129,11 @@ public final class EncoderClassifier: TrainableClassifier {
 
     public func backward(_ dLogits: Tensor) {
         guard let cached else { preconditionFailure("classifier: backward without a training forward") }
-        let dW = BLAS.matmul(dLogits, cached.pooled, transposeA: true)
+        let dW = BLAS.matmul(dLogits, cached.headInput, transposeA: true)
         for i in 0..<dW.count { headWeight.gradient.data[i] += dW.data[i] }
         for r in 0..<dLogits.rows { headBias.gradient.data[0] += dLogits.data[2 * r]; headBias.gradient.data[1] += dLogits.data[2 * r + 1] }
-        let dPooled = BLAS.matmul(dLogits, headWeight.value)
+        var dPooled = BLAS.matmul(dLogits, headWeight.value)
+        headInputStandardisation?.backward(&dPooled)
         let dHidden = MeanPooling.backward(dPooled, mask: cached.mask, batch: cached.batch, length: cached.length)
         model.encoder.backward(dHidden)
         self.cached = nil

@@ -27,6 +27,9 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
     public var trainLayers: Int?
     /// How the frozen layers' token states are stored (nil = `ExperimentDefaults.frozenStatePrecision`).
     public var frozenStatePrecision: PackFile.Precision?
+    /// What a finetuned model's head reads: `.standardised`, or nil for raw pooled features (`finetunedHeadInput`).
+    /// Raw is stored as nil so that runs recorded before the choice existed keep their names; nil in head mode.
+    public var headInput: HeadInput?
     /// Interventions run after the vanilla students (their students use the first loss).
     public var methods: [Intervention]
     public var interventions: InterventionSettings
@@ -40,6 +43,7 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
                 maxLength: Int = ExperimentDefaults.maxLength, loraRank: Int = ExperimentDefaults.loraRank,
                 loraAlpha: Float = ExperimentDefaults.loraAlpha(rank: ExperimentDefaults.loraRank),
                 trainLayers: Int? = ExperimentDefaults.trainLayers, frozenStatePrecision: PackFile.Precision? = nil,
+                headInput: HeadInput = ExperimentDefaults.headInput,
                 methods: [Intervention] = [], interventions: InterventionSettings = InterventionSettings(),
                 userData: UserDataSource? = nil, weakCombination: WeakCombination? = nil) {
         self.dataset = dataset; self.sizes = sizes; self.seed = seed
@@ -49,6 +53,7 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
         self.maxLength = maxLength; self.loraRank = loraRank; self.loraAlpha = loraAlpha
         self.trainLayers = mode == .head ? nil : trainLayers
         self.frozenStatePrecision = self.trainLayers == nil ? nil : frozenStatePrecision
+        self.headInput = mode == .head || headInput == .raw ? nil : headInput
         self.methods = methods; self.interventions = interventions; self.userData = userData
         self.weakCombination = weakCombination
     }
@@ -61,6 +66,9 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
     public var frozenPrecisionLabel: String? {
         trainLayers == nil ? nil : (frozenStatePrecision ?? ExperimentDefaults.frozenStatePrecision).rawValue
     }
+
+    /// What a finetuned model's head reads; nil in head mode.
+    public var finetunedHeadInput: HeadInput? { mode == .head ? nil : headInput ?? .raw }
 
     /// The weak supervisors: one, or the members of the ensemble in the order given.
     public var weakModels: [String] { weakModel.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }

@@ -25,6 +25,8 @@ public enum ExperimentDefaults {
     /// examples full depth is clearly better (student 0.889 against 0.792), so small runs should pass
     /// `--train-layers all` (RESULTS.md, "Top-K-layer LoRA at 1,000 examples").
     public static let trainLayers: Int? = 1
+    /// What a finetuned model's head reads (lora, full).
+    public static let headInput: HeadInput = .standardised
     /// Storage of the frozen layers' token states under top-K-layer finetuning.
     public static let frozenStatePrecision: PackFile.Precision = .fp32
     /// LoRA's scale α: twice the rank.

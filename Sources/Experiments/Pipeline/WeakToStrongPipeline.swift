@@ -129,6 +129,7 @@ public final class WeakToStrongPipeline {
         for p in parts { h.combine(p) }
         h.combine(config.mode.rawValue); h.combine(config.maxLength); h.combine(config.loraRank); h.combine(Double(config.loraAlpha))
         if let k = config.trainLayers { h.combine("top-\(k)-\(frozenPrecision.rawValue)") }
+        if let input = config.headInput { h.combine("head-input-\(input.rawValue)") }
         return h.hex
     }
 
@@ -164,9 +165,11 @@ public final class WeakToStrongPipeline {
                 stageSeconds["activations \(model)", default: 0] += Date().timeIntervalSince(started)
                 stageCPUSeconds["activations \(model)", default: 0] += cpu.elapsed
             }
-            classifier = EncoderClassifier(model: encoder, texts: all.map { encoder.tokenize($0.text, pair: $0.pairText) },
-                                           mode: config.mode, loraRank: config.loraRank, loraAlpha: config.loraAlpha, seed: config.seed,
-                                           trainAbove: trainAbove, frozen: frozen)
+            let finetuned = EncoderClassifier(model: encoder, texts: all.map { encoder.tokenize($0.text, pair: $0.pairText) },
+                                              mode: config.mode, loraRank: config.loraRank, loraAlpha: config.loraAlpha, seed: config.seed,
+                                              trainAbove: trainAbove, frozen: frozen)
+            if config.finetunedHeadInput == .standardised { try finetuned.standardiseHeadInput(fitRows: trainRows) }
+            classifier = finetuned
         }
         progress.begin(name)
         let result = try Trainer(config: training).train(

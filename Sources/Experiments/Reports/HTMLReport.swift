@@ -51,6 +51,9 @@ public struct HTMLReport {
         sections.append(("pgr", "PGR per dataset", pgrChartSection(datasets)))
         sections.append(("datasets", "Per dataset", datasetSections(datasets)))
         sections.append(("comparison", "Against \(baseline)", comparisonSection(datasets)))
+        if let finetuning = finetuningSection(datasets) {
+            sections.append(("finetuning", "Head mode against finetuning", finetuning))
+        }
         sections.append(("agreement", "Agreement with the supervisor", agreementSection(datasets)))
         sections.append(("stop-rules", "Stop rules", stopRulesSection(datasets)))
         sections.append(("misfit", "Misfit and gain", misfitSection(datasets)))
@@ -173,7 +176,7 @@ public struct HTMLReport {
     /// The kind of work a stage timing measures, from its name (`Arm.stage`, "activations MODEL").
     static func stageKind(_ stage: String) -> String {
         if stage.hasPrefix("activations ") { return "activations" }
-        if stage.hasPrefix("student-") { return "students" }
+        if stage.hasPrefix(Arm.studentPrefix) { return "students" }
         if stage.hasPrefix("method:") { return "interventions" }
         if stage.hasPrefix("weak") { return "weak" }
         if stage.hasPrefix("ceiling") { return "ceiling" }
@@ -318,61 +321,81 @@ public struct HTMLReport {
 
     func comparisonSection(_ datasets: [ReportDataset]) -> String {
         let records = runs.map(\.record)
-        let inverted = datasets.filter { $0.ceilingBeatsWeak == false }
         var html = "<p class=\"note\">Each student loss and intervention against <code>\(HTML.escape(baseline))</code>, as in the EleutherAI post: "
             + "one pair per dataset setting with its seeds averaged first (only seeds where both arms ran), "
             + "\(alternative == .twoSided ? "two-sided" : "one-sided") tests (H₁: arm \(alternative == .less ? "&lt;" : alternative == .greater ? "&gt;" : "≠") baseline), "
             + "paired t-test and Wilcoxon signed-rank. Arms pair only within runs of the same setting. n counts dataset settings; "
             + "with n < 2, or constant differences, a test is n/a.</p>\n"
-        for metric in comparedMetrics {
-            html += "<h3>\(HTML.escape(Self.metricName(metric)))</h3>\n"
-            let comparisons: [ArmComparison]
-            do {
-                // Students and interventions only: weak and ceiling have a test AUC too, but they are the reference points.
-                let order = ReportDataset.armOrder(runs)
-                comparisons = try ArmComparison.compare(records, metric: metric, baseline: baseline, alternative: alternative, unit: .dataset)
-                    .filter { $0.arm != Arm.weak.id && $0.arm != Arm.ceiling.id }
-                    .sorted { (order[$0.arm] ?? Int.max, $0.arm) < (order[$1.arm] ?? Int.max, $1.arm) }
-            } catch {
-                html += "<p class=\"caveat\">\(HTML.escape("\(error)"))</p>\n"
-                continue
-            }
-            guard !comparisons.isEmpty else {
-                html += "<p>No other arm shares a setting with \(HTML.escape(baseline)).</p>\n"
-                continue
-            }
-            let n = Set(comparisons.flatMap { $0.pairs.map(\.run) }).count
-            html += "<p class=\"muted\">Unit: \(HTML.escape(ComparisonUnit.dataset.explanation)); n = \(n) dataset setting\(n == 1 ? "" : "s") in all.</p>\n"
-            let rows = comparisons.map { c -> [HTML.Table.Cell] in
-                let wins = c.pairs.filter { $0.arm > $0.baseline }.count
-                let a = meanAndStandardDeviation(c.pairs.map(\.arm)), b = meanAndStandardDeviation(c.pairs.map(\.baseline))
-                return [
-                    .text(c.arm), .number(Double(c.pairs.count), "\(c.pairs.count)"),
-                    .number(Double(wins) / Double(c.pairs.count), "\(wins)/\(c.pairs.count)", cssClass: wins * 2 > c.pairs.count ? "win" : nil),
-                    .number(a.mean, ReportFormat.number(a.mean)), .number(b.mean, ReportFormat.number(b.mean)),
-                    .number(c.meanDifference, ReportFormat.signed(c.meanDifference), cssClass: c.meanDifference < 0 ? "neg" : nil),
-                    .number(c.tTest?.statistic, ReportFormat.number(c.tTest?.statistic, digits: 2)),
-                    pCell(c.tTest?.pValue),
-                    .number(c.wilcoxon?.statistic, ReportFormat.number(c.wilcoxon?.statistic, digits: 1)),
-                    pCell(c.wilcoxon?.pValue),
-                ]
-            }
-            let side = alternative == .twoSided ? "two-sided" : "one-sided, \(alternative.rawValue)"
-            html += HTML.Table(columns: [
-                .init(title: "arm"), .init(title: "n", help: "dataset settings (pairs)", numeric: true),
-                .init(title: "wins", help: "datasets where the arm beats the baseline", numeric: true),
-                .init(title: "arm mean", numeric: true), .init(title: "baseline mean", numeric: true),
-                .init(title: "mean difference", numeric: true),
-                .init(title: "t", numeric: true), .init(title: "p (t-test)", help: side, numeric: true),
-                .init(title: "W+", help: "sum of the ranks of positive differences", numeric: true),
-                .init(title: "p (Wilcoxon)", help: side, numeric: true),
-            ], rows: rows).render()
-            if metric.hasPrefix("pgr"), !inverted.isEmpty {
-                html += "<p class=\"caveat\">PGR of \(inverted.map { HTML.escape($0.label) }.joined(separator: ", ")) divides by a gap ≤ 0 "
-                    + "(the ceiling does not beat the weak supervisor) and is paired here as it is; the test AUC comparison does not depend on the gap.</p>\n"
-            }
-            html += winsMatrix(comparisons)
+        // One set of tables per training mode: a dataset run in head mode and finetuned is two settings, but not two
+        // independent datasets, so pooling the modes would count it twice.
+        let modes = Self.modes(records)
+        if modes.count > 1 {
+            html += "<p class=\"note\">The runs use \(modes.count) training modes (\(modes.joined(separator: ", "))): one set of tables per mode.</p>\n"
         }
+        for metric in comparedMetrics {
+            for mode in modes {
+                let title = Self.metricName(metric) + (modes.count > 1 ? " — \(mode) mode" : "")
+                html += "<h3>\(HTML.escape(title))</h3>\n"
+                html += comparisonTables(metric: metric, records: records.filter { $0.mode == mode },
+                                         inverted: datasets.filter { $0.ceilingBeatsWeak == false && $0.runs[0].record.mode == mode })
+            }
+        }
+        return html
+    }
+
+    /// The training modes of the finished runs, head mode first.
+    static func modes(_ records: [RunRecord]) -> [String] {
+        let order = TrainingMode.allCases.map(\.rawValue)
+        return Set(records.filter { $0.status == .finished }.map(\.mode))
+            .sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
+    }
+
+    /// One metric's comparison table and wins matrix over these records.
+    func comparisonTables(metric: String, records: [RunRecord], inverted: [ReportDataset]) -> String {
+        let comparisons: [ArmComparison]
+        do {
+            // Students and interventions only: weak and ceiling have a test AUC too, but they are the reference points.
+            let order = ReportDataset.armOrder(runs)
+            comparisons = try ArmComparison.compare(records, metric: metric, baseline: baseline, alternative: alternative, unit: .dataset)
+                .filter { $0.arm != Arm.weak.id && $0.arm != Arm.ceiling.id }
+                .sorted { (order[$0.arm] ?? Int.max, $0.arm) < (order[$1.arm] ?? Int.max, $1.arm) }
+        } catch {
+            return "<p class=\"caveat\">\(HTML.escape("\(error)"))</p>\n"
+        }
+        guard !comparisons.isEmpty else {
+            return "<p>No other arm shares a setting with \(HTML.escape(baseline)).</p>\n"
+        }
+        let n = Set(comparisons.flatMap { $0.pairs.map(\.run) }).count
+        var html = "<p class=\"muted\">Unit: \(HTML.escape(ComparisonUnit.dataset.explanation)); n = \(n) dataset setting\(n == 1 ? "" : "s") in all.</p>\n"
+        let rows = comparisons.map { c -> [HTML.Table.Cell] in
+            let wins = c.pairs.filter { $0.arm > $0.baseline }.count
+            let a = meanAndStandardDeviation(c.pairs.map(\.arm)), b = meanAndStandardDeviation(c.pairs.map(\.baseline))
+            return [
+                .text(c.arm), .number(Double(c.pairs.count), "\(c.pairs.count)"),
+                .number(Double(wins) / Double(c.pairs.count), "\(wins)/\(c.pairs.count)", cssClass: wins * 2 > c.pairs.count ? "win" : nil),
+                .number(a.mean, ReportFormat.number(a.mean)), .number(b.mean, ReportFormat.number(b.mean)),
+                .number(c.meanDifference, ReportFormat.signed(c.meanDifference), cssClass: c.meanDifference < 0 ? "neg" : nil),
+                .number(c.tTest?.statistic, ReportFormat.number(c.tTest?.statistic, digits: 2)),
+                pCell(c.tTest?.pValue),
+                .number(c.wilcoxon?.statistic, ReportFormat.number(c.wilcoxon?.statistic, digits: 1)),
+                pCell(c.wilcoxon?.pValue),
+            ]
+        }
+        let side = alternative == .twoSided ? "two-sided" : "one-sided, \(alternative.rawValue)"
+        html += HTML.Table(columns: [
+            .init(title: "arm"), .init(title: "n", help: "dataset settings (pairs)", numeric: true),
+            .init(title: "wins", help: "datasets where the arm beats the baseline", numeric: true),
+            .init(title: "arm mean", numeric: true), .init(title: "baseline mean", numeric: true),
+            .init(title: "mean difference", numeric: true),
+            .init(title: "t", numeric: true), .init(title: "p (t-test)", help: side, numeric: true),
+            .init(title: "W+", help: "sum of the ranks of positive differences", numeric: true),
+            .init(title: "p (Wilcoxon)", help: side, numeric: true),
+        ], rows: rows).render()
+        if metric.hasPrefix("pgr"), !inverted.isEmpty {
+            html += "<p class=\"caveat\">PGR of \(inverted.map { HTML.escape($0.label) }.joined(separator: ", ")) divides by a gap ≤ 0 "
+                + "(the ceiling does not beat the weak supervisor) and is paired here as it is; the test AUC comparison does not depend on the gap.</p>\n"
+        }
+        html += winsMatrix(comparisons)
         return html
     }
 

@@ -28,18 +28,10 @@ public final class HeadClassifier: TrainableClassifier {
 
     /// `features` [n, d]; standardisation statistics from the rows in `fitRows`.
     public init(features: Tensor, fitRows: [Int]) {
-        let d = features.columns
-        var mean = [Double](repeating: 0, count: d), square = [Double](repeating: 0, count: d)
-        for r in fitRows { for j in 0..<d { let x = Double(features.data[r * d + j]); mean[j] += x; square[j] += x * x } }
-        let count = Double(max(1, fitRows.count))
         var standardised = features
-        for j in 0..<d {
-            let m = mean[j] / count
-            let sd = max(1e-6, (square[j] / count - m * m).squareRoot())
-            for r in 0..<features.rows { standardised.data[r * d + j] = Float((Double(features.data[r * d + j]) - m) / sd) }
-        }
+        FeatureStandardisation(features: features, fitRows: fitRows).apply(&standardised)
         self.features = standardised
-        weight = Parameter(name: "head.weight", value: Tensor(zeros: [2, d]))
+        weight = Parameter(name: "head.weight", value: Tensor(zeros: [2, features.columns]))
         bias = Parameter(name: "head.bias", value: Tensor(zeros: [2]), decays: false)
     }
 
