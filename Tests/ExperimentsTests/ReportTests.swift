@@ -404,12 +404,14 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(row["max_length"], "32")
         XCTAssertEqual(row["status"], "finished")
         XCTAssertEqual(row["setting"], sst2.record.setting)
-        XCTAssertEqual([row["lora_rank"], row["train_layers"], row["frozen_precision"]], ["", "", ""], "head mode finetunes nothing")
+        XCTAssertEqual([row["lora_rank"], row["train_layers"], row["frozen_precision"], row["head_input"]], ["", "", "", ""],
+                       "head mode finetunes nothing")
 
         let failed = try XCTUnwrap(rows.first { $0["status"] == "failed" })
         XCTAssertEqual(failed["error"], Self.failure, "quotes, commas and the line break survive")
         XCTAssertEqual(failed["dataset"], "cola")
-        XCTAssertEqual([failed["mode"], failed["lora_rank"], failed["train_layers"], failed["frozen_precision"]], ["lora", "4", "2", "fp16"])
+        XCTAssertEqual([failed["mode"], failed["lora_rank"], failed["train_layers"], failed["frozen_precision"], failed["head_input"]],
+                       ["lora", "4", "2", "fp16", "standardised"])
         XCTAssertEqual([failed["stage"], failed["metric"], failed["value"]], ["", "", ""])
         XCTAssertTrue(rows.contains { $0["dataset"] == Self.evil })
     }

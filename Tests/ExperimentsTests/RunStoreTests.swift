@@ -136,23 +136,25 @@ final class RunStoreTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: fresh.path))
     }
 
-    /// `w2s results --sql`: the runs table carries how each run finetuned (rank, top K, frozen-state precision), read
+    /// `w2s results --sql`: the runs table carries how each run finetuned (rank, top K, frozen-state precision, head input), read
     /// from its config.json, so a sweep over K can be tabulated by a query.
     func testSQLRunsTableNamesTheFinetuningSetting() throws {
         let store = try RunStore(root: root)
         let configs = [ExperimentConfig(dataset: "sst2", mode: .head),
                        ExperimentConfig(dataset: "sst2", mode: .lora, trainLayers: nil),
-                       ExperimentConfig(dataset: "sst2", mode: .lora, loraRank: 4, trainLayers: 2, frozenStatePrecision: .fp16),
+                       ExperimentConfig(dataset: "sst2", mode: .lora, loraRank: 4, trainLayers: 2, frozenStatePrecision: .fp16, headInput: .raw),
                        ExperimentConfig(dataset: "sst2", sizes: SplitSizes(weakTrain: 300, strongTrain: 300, validation: 150, test: 300),
                                         mode: .full, trainLayers: 1)]
         for c in configs {
             try store.begin(c)
             try AtomicFile.writeJSON(c, to: root.appendingPathComponent(c.runName).appendingPathComponent("config.json"))
         }
-        let (columns, rows) = try store.query("SELECT mode, lora_rank, train_layers, frozen_precision, sizes FROM runs ORDER BY mode, train_layers")
-        XCTAssertEqual(columns, ["mode", "lora_rank", "train_layers", "frozen_precision", "sizes"])
-        XCTAssertEqual(rows, [["full", "NULL", "1", "fp32", "300/300/150/300"], ["head", "NULL", "NULL", "NULL", "1000/1000/300/1000"],
-                              ["lora", "4", "2", "fp16", "1000/1000/300/1000"], ["lora", "8", "all", "NULL", "1000/1000/300/1000"]])
+        let (columns, rows) = try store.query("SELECT mode, lora_rank, train_layers, frozen_precision, sizes, head_input FROM runs ORDER BY mode, train_layers")
+        XCTAssertEqual(columns, ["mode", "lora_rank", "train_layers", "frozen_precision", "sizes", "head_input"])
+        XCTAssertEqual(rows, [["full", "NULL", "1", "fp32", "300/300/150/300", "standardised"],
+                              ["head", "NULL", "NULL", "NULL", "1000/1000/300/1000", "NULL"],
+                              ["lora", "4", "2", "fp16", "1000/1000/300/1000", "raw"],
+                              ["lora", "8", "all", "NULL", "1000/1000/300/1000", "standardised"]])
     }
 
     /// One dataset that cannot run (a file of four examples: its splits cannot hold both classes) is recorded as

@@ -4,7 +4,9 @@
 # the default), then per task weak AUC, ceiling AUC and ceiling − weak with its 95% paired bootstrap interval, side by
 # side. Resumable: rerun to continue (finished runs are skipped).
 #
-#   scripts/bench/informative.sh plan|run|table|export [RUNS_DIR] [K]    (default runs-informative, K = 1)
+#   scripts/bench/informative.sh plan|run|table|export [RUNS_DIR] [K] [HEAD_INPUT]
+#   (default runs-informative, K = 1, the LoRA head reading standardised features; `table … 1 raw` shows the LoRA
+#   runs of 2026-12-05 morning, whose head read raw features)
 #   run imports the committed finished runs of docs/benchmark/informative/runs first; export copies the finished
 #   runs there (compact: no caches); table docs/benchmark/informative/runs rebuilds the table from them.
 #   W2S=path/to/w2s to choose the binary.
@@ -15,6 +17,7 @@ w2s=${W2S:-.build/release/w2s}
 committed=docs/benchmark/informative/runs
 runs=${2:-runs-informative}
 k=${3:-1}
+head_input=${4:-standardised}
 sizes=400,400,150,400
 datasets=$($w2s datasets list | awk '$1 ~ /^[a-z0-9_]+$/ && $2 ~ /^[0-9–-]+$/ { print $1 }' | paste -sd, -)
 case "${1:-}" in
@@ -22,7 +25,7 @@ case "${1:-}" in
     # --append: planning again after the registry grew (e.g. the question-first variants) adds only the new tasks.
     $w2s sweep plan --name informative-head --append --dataset "$datasets" --mode head --loss xent --sizes $sizes --runs-dir "$runs"
     $w2s sweep plan --name "informative-lora-top$k" --append --dataset "$datasets" --mode lora --train-layers "$k" --loss xent \
-      --sizes $sizes --runs-dir "$runs"
+      --head-input "$head_input" --sizes $sizes --runs-dir "$runs"
     ;;
   run)
     import_compact_runs $committed "$runs"
@@ -43,7 +46,7 @@ case "${1:-}" in
         JOIN metrics c ON c.run_id = r.id AND c.stage = 'ceiling' AND c.name = 'test_auc'
         LEFT JOIN metrics lo ON lo.run_id = r.id AND lo.stage = 'ceiling' AND lo.name = 'gap_auc_ci_low'
         LEFT JOIN metrics hi ON hi.run_id = r.id AND hi.stage = 'ceiling' AND hi.name = 'gap_auc_ci_high'
-        WHERE r.status = 'finished' AND (r.mode = 'head' OR r.train_layers = '$k'))
+        WHERE r.status = 'finished' AND (r.mode = 'head' OR (r.train_layers = '$k' AND r.head_input = '$head_input')))
       SELECT d.dataset,
              printf('%.3f / %.3f', h.weak, h.ceiling) AS head_weak_ceiling,
              printf('%+.3f [%.3f, %.3f]', h.ceiling - h.weak, h.lo, h.hi) AS head_gap,

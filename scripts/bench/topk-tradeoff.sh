@@ -18,7 +18,7 @@ committed=docs/benchmark/topk-tradeoff/runs
 if [ "${1:-}" = export ]; then export_compact_runs "${2:-runs-topk}" $committed; exit; fi
 if [ "${1:-}" = table ]; then
   $w2s results --runs-dir "${2:-runs-topk}" --sql "
-    SELECT r.dataset, r.sizes, r.train_layers AS k, r.frozen_precision AS states,
+    SELECT r.dataset, r.sizes, r.train_layers AS k, r.frozen_precision AS states, r.head_input,
            (SELECT max(value) FROM metrics m WHERE m.run_id = r.id AND m.stage = 'weak' AND m.name = 'test_auc') AS weak_auc,
            (SELECT max(value) FROM metrics m WHERE m.run_id = r.id AND m.stage = 'ceiling' AND m.name = 'test_auc') AS ceiling_auc,
            (SELECT max(value) FROM metrics m WHERE m.run_id = r.id AND m.stage = 'student-xent' AND m.name = 'test_auc') AS student_auc,
@@ -31,7 +31,7 @@ if [ "${1:-}" = table ]; then
            (SELECT CASE WHEN count(cpu_seconds) > 0 THEN printf('%.0f', sum(cpu_seconds)) END FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'student%') AS student_cpu_s,
            (SELECT CASE WHEN count(cpu_seconds) > 0 THEN printf('%.0f', sum(cpu_seconds)) END FROM stage_timings t WHERE t.run_id = r.id AND t.stage LIKE 'activations%') AS frozen_cpu_s,
            (SELECT group_concat(stage, '; ') FROM stage_timings t WHERE t.run_id = r.id AND t.cached = 1) AS cached
-    FROM runs r WHERE r.status = 'finished' ORDER BY r.dataset, r.sizes, r.train_layers, r.frozen_precision"
+    FROM runs r WHERE r.status = 'finished' ORDER BY r.head_input, r.dataset, r.sizes, r.train_layers, r.frozen_precision"
   exit
 fi
 runs=${1:-runs-topk}
@@ -58,6 +58,16 @@ if [ ! -f "$runs/sweeps/tradeoff-sst2-300.json" ]; then
       --sizes 300,300,150,300 --runs-dir "$runs"
   done
 fi
+# The same pair and K = 1 against all layers at 1000/1000/300/1000, with the finetuned head reading standardised
+# features (the default since 2026-12-05; every plan above was made before, so its runs read raw features).
+if [ ! -f "$runs/sweeps/standardised-sst2.json" ]; then
+  for sizes_k in "300,300,150,300 1" "300,300,150,300 all" "$sizes 1" "$sizes all"; do
+    set -- $sizes_k
+    $w2s sweep plan --name standardised-sst2 --append --dataset sst2 --mode lora --train-layers $2 --head-input standardised \
+      --loss xent --sizes $1 --runs-dir "$runs"
+  done
+fi
+$w2s sweep run --name standardised-sst2 --runs-dir "$runs" --quiet
 $w2s sweep run --name tradeoff-sst2-300 --runs-dir "$runs" --quiet
 # Plan indices 0–10: K = 1, 2, 4 on the three tasks, fp16, K = all on SST-2; then the small plan; then K = all at
 # 1000 on SciQ and BoolQ (indices 11, 12), hours each on 2 cores.

@@ -16,7 +16,7 @@ public enum ResultsExport {
     public static let columns = [
         "run_id", "dataset", "seed", "status", "mode", "weak_model", "strong_model",
         "weak_train", "strong_train", "validation", "test", "losses", "methods", "setting",
-        "lr_weak", "lr_strong", "epochs", "max_length", "lora_rank", "train_layers", "frozen_precision", "created", "error", "stage", "metric", "value",
+        "lr_weak", "lr_strong", "epochs", "max_length", "lora_rank", "train_layers", "frozen_precision", "head_input", "created", "error", "stage", "metric", "value",
     ]
 
     /// A cell: text, an integer, a number, a list, or missing.
@@ -76,6 +76,7 @@ public enum ResultsExport {
                 c.map { .integer($0.strongTraining.epochs) } ?? .missing, c.map { .integer($0.maxLength) } ?? .missing,
                 c.flatMap { $0.mode == .lora ? Value.integer($0.loraRank) : nil } ?? .missing,
                 c?.trainLayersLabel.map(Value.text) ?? .missing, c?.frozenPrecisionLabel.map(Value.text) ?? .missing,
+                c?.finetunedHeadInput.map { Value.text($0.rawValue) } ?? .missing,
                 .text(r.created), r.error.map(Value.text) ?? .missing,
             ]
             let metrics = r.metrics.sorted { $0.key < $1.key }.flatMap { stage, values in
