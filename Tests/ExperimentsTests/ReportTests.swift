@@ -309,6 +309,11 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(lora.contains("n = 2 dataset settings"), lora)
         let loraRow = try XCTUnwrap(lora.components(separatedBy: "<tr>").first { $0.contains(">student-logconf<") })
         XCTAssertTrue(loraRow.contains(">2/2<") && loraRow.contains(">+0.100<"), loraRow)
+        // One PGR chart per mode, its groups named by the dataset alone.
+        let charts = try section(html, "pgr")
+        XCTAssertEqual(charts.components(separatedBy: "<svg ").count - 1, 2)
+        XCTAssertTrue(charts.contains("— head mode") && charts.contains("— lora mode"), charts)
+        XCTAssertEqual(charts.components(separatedBy: ">sst2</text>").count - 1, 2, "within one mode sst2 has one setting: its name alone")
         // A report of one mode has no per-mode headings and no finetuning section.
         let single = try report()
         XCTAssertFalse(single.contains("training modes"))

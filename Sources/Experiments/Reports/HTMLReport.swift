@@ -223,28 +223,41 @@ public struct HTMLReport {
     }
 
     func pgrChartSection(_ datasets: [ReportDataset]) -> String {
-        let arms = pgrArms(datasets)
-        guard !arms.isEmpty else { return "<p>No finished run has a PGR.</p>\n" }
-        let groups = datasets.map { d in
-            // PGR over a gap ≤ 0 is no measurement: the group says so instead of drawing bars the axis must cut.
-            d.ceilingBeatsWeak == false ? Charts.BarGroup(name: d.label, bars: [], note: "ceiling ≤ weak: no PGR") :
-            Charts.BarGroup(name: d.label, bars: arms.enumerated().compactMap { i, id in
-                guard let arm = d.arm(id), let s = arm.spread("pgr_auc") else { return nil }
-                let intervals = arm.seeds.compactMap { seed in
-                    seed.metrics["pgr_auc_ci_low"].flatMap { lo in seed.metrics["pgr_auc_ci_high"].map { "s\(seed.seed) [\(ReportFormat.number(lo, digits: 2)), \(ReportFormat.number($0, digits: 2))]" } }
-                }
-                let tooltip = "\(d.label) · \(id): PGR \(ReportFormat.spreadText(s, digits: 3))"
-                    + (intervals.isEmpty ? "" : "; 95% bootstrap CI \(intervals.joined(separator: ", "))")
-                return Charts.Bar(series: i, value: s.mean, points: s.n > 1 ? arm.values("pgr_auc") : [], tooltip: tooltip)
-            })
+        guard !pgrArms(datasets).isEmpty else { return "<p>No finished run has a PGR.</p>\n" }
+        // One chart per training mode: head mode's interventions and a finetuned sweep's two losses side by side
+        // would be mostly empty slots.
+        let modes = Self.modes(datasets.map { $0.runs[0].record })
+        let charts = modes.compactMap { mode -> String? in
+            let subset = datasets.filter { $0.runs[0].record.mode == mode }
+            let arms = pgrArms(subset)
+            guard !arms.isEmpty else { return nil }
+            // Within one mode a dataset usually has one setting: name it by the dataset alone.
+            let repeated = Set(Dictionary(grouping: subset, by: \.dataset).filter { $0.value.count > 1 }.keys)
+            let groups = subset.map { d in
+                let name = repeated.contains(d.dataset) ? d.label : d.dataset
+                // PGR over a gap ≤ 0 is no measurement: the group says so instead of drawing bars the axis must cut.
+                return d.ceilingBeatsWeak == false ? Charts.BarGroup(name: name, bars: [], note: "ceiling ≤ weak: no PGR") :
+                Charts.BarGroup(name: name, bars: arms.enumerated().compactMap { i, id in
+                    guard let arm = d.arm(id), let s = arm.spread("pgr_auc") else { return nil }
+                    let intervals = arm.seeds.compactMap { seed in
+                        seed.metrics["pgr_auc_ci_low"].flatMap { lo in seed.metrics["pgr_auc_ci_high"].map { "s\(seed.seed) [\(ReportFormat.number(lo, digits: 2)), \(ReportFormat.number($0, digits: 2))]" } }
+                    }
+                    let tooltip = "\(d.label) · \(id): PGR \(ReportFormat.spreadText(s, digits: 3))"
+                        + (intervals.isEmpty ? "" : "; 95% bootstrap CI \(intervals.joined(separator: ", "))")
+                    return Charts.Bar(series: i, value: s.mean, points: s.n > 1 ? arm.values("pgr_auc") : [], tooltip: tooltip)
+                })
+            }
+            let svg = Charts.groupedBars(title: "PGR on test AUC per dataset, one bar per student loss and intervention"
+                                            + (modes.count > 1 ? " — \(mode) mode" : ""),
+                                         yLabel: "PGR (AUC)", series: arms, groups: groups,
+                                         references: [(1, "ceiling (PGR 1)")])
+            return "<div class=\"chart\">\(svg)</div>\n"
         }
-        let svg = Charts.groupedBars(title: "PGR on test AUC per dataset, one bar per student loss and intervention",
-                                     yLabel: "PGR (AUC)", series: arms, groups: groups,
-                                     references: [(1, "ceiling (PGR 1)")])
         return "<p class=\"note\">Bars: mean over seeds; dots: the individual seeds. 0 is the weak supervisor, 1 the strong ceiling. "
             + "Hover a bar for mean ± sd, n and each seed's 95% bootstrap interval. Bars beyond the axis are cut and labelled; "
-            + "a dataset whose ceiling does not beat its weak supervisor has no bars (its PGR is in the tables).</p>\n"
-            + "<div class=\"chart\">\(svg)</div>\n"
+            + "a dataset whose ceiling does not beat its weak supervisor has no bars (its PGR is in the tables)"
+            + (modes.count > 1 ? ". One chart per training mode" : "") + ".</p>\n"
+            + charts.joined()
     }
 
     // MARK: Per dataset
