@@ -9,7 +9,9 @@
 #                                        w2s sweep submit --name head-s0 --runs-dir RUNS --slurm, and so on)
 #   scripts/benchmark.sh export [RUNS]   copy each finished run's record, config, metrics, curves, predictions and
 #                                        results.md (not caches, splits or stage files) into docs/benchmark/runs
-#   scripts/benchmark.sh report          docs/benchmark/report.html from docs/benchmark/runs (no rerun needed)
+#   scripts/benchmark.sh report          from docs/benchmark/runs (no rerun needed): report.html, its screenshot
+#                                        report.png (needs Debian's chromium), and per training mode the cross-dataset
+#                                        tests of every loss and intervention against xent (compare-MODE.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 w2s=${W2S:-.build/release/w2s}
@@ -46,6 +48,23 @@ case "${1:-}" in
     ;;
   report)
     $w2s report --runs-dir docs/benchmark/runs --output docs/benchmark/report.html
+    for mode in head lora; do
+      # The post's tests: one-sided (arm > xent), one pair per dataset, seeds averaged; PGR and test AUC.
+      { for metric in pgr_auc test_auc; do
+          $w2s compare --runs-dir docs/benchmark/runs --mode $mode --metric $metric --alternative greater; echo; done
+      } > docs/benchmark/compare-$mode.md.tmp 2>/dev/null && mv docs/benchmark/compare-$mode.md.tmp docs/benchmark/compare-$mode.md \
+        || { rm -f docs/benchmark/compare-$mode.md.tmp; echo "no finished $mode runs to compare"; }
+    done
+    chromium=$(command -v chromium || command -v chromium-browser || true)
+    if [ -n "$chromium" ]; then
+      profile=$(mktemp -d)
+      timeout 180 "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run --user-data-dir="$profile" \
+        --window-size=1400,5000 --screenshot="$PWD/docs/benchmark/report.png" "file://$PWD/docs/benchmark/report.html" 2>/dev/null
+      rm -rf "$profile"
+      echo "screenshot: docs/benchmark/report.png"
+    else
+      echo "no chromium for the screenshot: apt-get install -y --no-install-recommends chromium" >&2
+    fi
     ;;
   *) sed -n '2,13p' "$0"; exit 2 ;;
 esac

@@ -24,6 +24,8 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Metric: pgr_auc, pgr_accuracy, test_auc, test_accuracy, …") var metric = "test_auc"
     @Option(help: "Baseline arm (as in `w2s results`), e.g. student-xent.") var baseline = Arm.student(.xent).id
     @Option(help: "Only this dataset.") var dataset: String?
+    @Option(help: "Only runs of this training mode. A dataset run in head mode and finetuned is two settings but not two independent datasets, so with several modes in the runs directory compare one at a time.")
+    var mode: TrainingMode?
     @Option(help: "Alternative hypothesis on arm − baseline: two-sided, greater (the EleutherAI post's one-sided tests) or less.")
     var alternative: Alternative = .twoSided
     @Option(help: "What one pair stands for: dataset (a dataset setting, seeds averaged first) or seed (every run).")
@@ -31,7 +33,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Also write an SVG bar chart of every compared value to this file.") var chart: String?
 
     func run() throws {
-        try Execution.printComparison(runsDirectory: runsDir, metric: metric, baseline: baseline, dataset: dataset,
+        try Execution.printComparison(runsDirectory: runsDir, metric: metric, baseline: baseline, dataset: dataset, mode: mode,
                                       alternative: alternative, unit: unit, chart: chart)
     }
 }

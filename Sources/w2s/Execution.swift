@@ -93,10 +93,16 @@ enum Execution {
     }
 
     /// `w2s compare`: each arm against the baseline, one pair per dataset setting (seeds averaged) or per run.
-    static func printComparison(runsDirectory: String, metric: String, baseline: String, dataset: String?,
+    static func printComparison(runsDirectory: String, metric: String, baseline: String, dataset: String?, mode: TrainingMode?,
                                 alternative: Alternative, unit: ComparisonUnit, chart: String?) throws {
         let store = try openStore(runsDirectory: runsDirectory)
-        let comparisons = try store.compare(metric: metric, baseline: baseline, dataset: dataset, alternative: alternative, unit: unit)
+        let runs = store.runs(dataset: dataset, mode: mode)
+        let modes = Set(runs.filter { $0.status == .finished }.map(\.mode))
+        if modes.count > 1 {
+            StandardError.write("note: these runs use \(modes.count) training modes (\(modes.sorted().joined(separator: ", "))), pooled below; "
+                                + "a dataset run in two modes counts twice. Compare one mode at a time with --mode.\n")
+        }
+        let comparisons = try store.compare(metric: metric, baseline: baseline, dataset: dataset, mode: mode, alternative: alternative, unit: unit)
         func f(_ x: Double?) -> String { x.map { String(format: "%.4g", $0) } ?? "n/a" }
         func spread(_ values: [Double]) -> String {
             let (mean, sd) = meanAndStandardDeviation(values)
@@ -113,7 +119,7 @@ enum Execution {
             print("\nChart: \(chart)")
         }
         print("\nMetric \(metric), baseline \(baseline). n counts pairs; one pair per \(unit.explanation). Arms pair only within runs of the same setting (all but the arms equal); the newest run of a setting counts. \(alternative.rawValue) tests; n/a: fewer than two pairs or constant differences.")
-        printMisfitGain(MisfitGain.compute(store.runs(dataset: dataset)))
+        printMisfitGain(MisfitGain.compute(runs))
     }
 
     /// Misfit against gain across dataset settings (Charikar et al. 2024), one row per arm.

@@ -18,9 +18,9 @@ final class ComparisonTests: XCTestCase {
 
     /// A finished run of `dataset`/`seed` at the default setting, with the given arm metrics.
     @discardableResult
-    func record(_ store: RunStore, _ id: String, created: String, dataset: String, seed: Int = 0,
+    func record(_ store: RunStore, _ id: String, created: String, dataset: String, seed: Int = 0, mode: TrainingMode = .head,
                 status: RunRecord.Status = .finished, _ metrics: [String: [String: Double]]) throws -> RunRecord {
-        var r = RunRecord(config: ExperimentConfig(dataset: dataset, seed: UInt64(seed)))
+        var r = RunRecord(config: ExperimentConfig(dataset: dataset, seed: UInt64(seed), mode: mode))
         r.id = id; r.created = created; r.status = status; r.metrics = metrics
         try store.write(r)
         return r
@@ -97,6 +97,27 @@ final class ComparisonTests: XCTestCase {
     /// The sequence from the issue, run for real: `--sizes 60,60,30,60 --loss xent,logconf`, then
     /// `--sizes 80,80,30,80 --loss logconf --alpha-warmup 0.6`. The second run's logconf is another arm
     /// (its α ramp differs) at another setting (its sizes differ): it must never pair with the first run's xent.
+    /// `mode:` keeps one training mode's runs: pooled, a dataset run in head mode and with LoRA is two pairs.
+    func testComparisonWithinOneTrainingMode() throws {
+        let store = try RunStore(root: root)
+        for (dataset, head, lora) in [("sst2", 0.02, 0.05), ("boolq", -0.01, 0.03), ("wic", 0.01, -0.02)] {
+            for (mode, difference) in [(TrainingMode.head, head), (.lora, lora)] {
+                try record(store, "\(dataset)-\(mode.rawValue)", created: "2025-01-01T00:00:00Z", dataset: dataset, mode: mode,
+                           ["student-xent": ["test_auc": 0.7], "student-logconf": ["test_auc": 0.7 + difference]])
+            }
+        }
+        func logconf(_ mode: TrainingMode?) throws -> ArmComparison {
+            try XCTUnwrap(try store.compare(metric: "test_auc", baseline: "student-xent", mode: mode).first { $0.arm == "student-logconf" })
+        }
+        XCTAssertEqual(try logconf(nil).pairs.count, 6)
+        XCTAssertEqual(try logconf(.head).pairs.count, 3)
+        XCTAssertEqual(try logconf(.head).meanDifference, 0.02 / 3, accuracy: 1e-12)
+        XCTAssertEqual(try logconf(.lora).meanDifference, 0.06 / 3, accuracy: 1e-12)
+        XCTAssertEqual(try logconf(.lora).pairs.filter { $0.arm > $0.baseline }.count, 2)
+        XCTAssertThrowsError(try store.compare(metric: "test_auc", baseline: "student-xent", mode: .full), "no run in full mode")
+        XCTAssertEqual(store.runs(dataset: "wic", mode: .lora).map(\.id), ["wic-lora"])
+    }
+
     func testArmsPairOnlyWithinOneSetting() throws {
         func config(_ sizes: [Int], _ losses: [LossKind]) -> ExperimentConfig {
             var c = ExperimentConfig(dataset: "sst2", sizes: SplitSizes(weakTrain: sizes[0], strongTrain: sizes[1], validation: sizes[2], test: sizes[3]),

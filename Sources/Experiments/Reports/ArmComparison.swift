@@ -41,9 +41,11 @@ extension RunStore {
     /// Compares every arm that shares settings with `baseline` on `metric` (e.g. "pgr_auc", "test_auc").
     /// Tests need at least two pairs; the Wilcoxon test drops zero differences like scipy. `alternative` is the
     /// side of the arm − baseline difference the tests look for (the EleutherAI post reports one-sided tests).
-    public func compare(metric: String, baseline: String, dataset: String? = nil,
+    /// `mode` keeps the runs of one training mode: a dataset run in head mode and finetuned is two settings, but not
+    /// two independent datasets.
+    public func compare(metric: String, baseline: String, dataset: String? = nil, mode: TrainingMode? = nil,
                         alternative: Alternative = .twoSided, unit: ComparisonUnit = .dataset) throws -> [ArmComparison] {
-        try ArmComparison.compare(runs(dataset: dataset), metric: metric, baseline: baseline, alternative: alternative, unit: unit)
+        try ArmComparison.compare(runs(dataset: dataset, mode: mode), metric: metric, baseline: baseline, alternative: alternative, unit: unit)
     }
 }
 

@@ -100,6 +100,11 @@ public final class RunStore: Sendable {
 
     public func runs(dataset: String? = nil) -> [RunRecord] { load(dataset: dataset).runs }
 
+    /// The runs of one dataset and/or training mode (nil: any).
+    public func runs(dataset: String?, mode: TrainingMode?) -> [RunRecord] {
+        runs(dataset: dataset).filter { mode == nil || $0.mode == mode!.rawValue }
+    }
+
     public func metrics(runID: String) throws -> [MetricRecord] {
         let record = try AtomicFile.readJSON(RunRecord.self, from: recordURL(runID))
         return record.metrics.sorted { $0.key < $1.key }.flatMap { stage, values in
