@@ -66,6 +66,39 @@ final class ActivationCacheTests: XCTestCase {
 
     /// Another seed draws other splits of the same pool: the texts seen before come from the store, in any order and
     /// mixed with new ones, and only the new ones are computed.
+    /// A frozen-layer pass (top-K finetuning) stores the pooled layers a head-mode run reads, from the same pass: the
+    /// head-mode request then computes nothing and gets what its own pass gives. Texts whose token states were
+    /// already stored are not recomputed for the pooled layers.
+    func testFrozenStatesPassStoresHeadModeActivations() throws {
+        let model = try ModelReference(parsing: "all-MiniLM-L6-v2@4")
+        let shared = cache()
+        _ = try shared.tokenStates(model: model, examples: examples, layer: 3, maxLength: 32, precision: .fp32,
+                                   alsoPooled: [-1, 1, 3], progress: quiet)
+        XCTAssertEqual(shared.lastComputedChunks, 3)
+        let reused = try shared.activations(model: model, examples: examples, layers: [-1, 1, 3], maxLength: 32, progress: quiet)
+        XCTAssertEqual(shared.lastComputedChunks, 0, "layers 1, 3 and the last (4) came with the token states")
+        let separate = ActivationCache(directory: root.appendingPathComponent("separate"), models: ModelStore())
+        let own = try separate.activations(model: model, examples: examples, layers: [-1, 1, 3], maxLength: 32, progress: quiet)
+        XCTAssertGreaterThan(separate.lastComputedChunks, 0)
+        for layer in [-1, 1, 3] {
+            XCTAssertEqual(reused[layer]!.shape, [40, 384])
+            XCTAssertLessThan(reused[layer]!.maxAbsDifference(own[layer]!), 1e-4, "layer \(layer)")
+        }
+        XCTAssertGreaterThan(reused[-1]!.maxAbsDifference(reused[3]!), 1e-2, "the last layer is layer 4, not the frozen layer 3")
+        // Layer 2 was not asked for: not stored.
+        _ = try shared.activations(model: model, examples: examples, layers: [2], maxLength: 32, progress: quiet)
+        XCTAssertGreaterThan(shared.lastComputedChunks, 0)
+
+        // Token states already stored: asking again with pooled layers computes nothing and stores none.
+        let later = ActivationCache(directory: root.appendingPathComponent("later"), models: ModelStore())
+        _ = try later.tokenStates(model: model, examples: examples, layer: 3, maxLength: 32, precision: .fp32, progress: quiet)
+        _ = try later.tokenStates(model: model, examples: examples, layer: 3, maxLength: 32, precision: .fp32,
+                                  alsoPooled: [-1], progress: quiet)
+        XCTAssertEqual(later.lastComputedChunks, 0)
+        _ = try later.activations(model: model, examples: examples, layers: [-1], maxLength: 32, progress: quiet)
+        XCTAssertGreaterThan(later.lastComputedChunks, 0)
+    }
+
     func testTextsAreSharedAcrossRequests() throws {
         let model = try ModelReference(parsing: "all-MiniLM-L6-v2@1")
         let c = cache(chunk: 8)

@@ -112,30 +112,46 @@ public final class ActivationCache {
     }
 
     /// Token-level hidden states after layer `layer` of `model` (what layer `layer` + 1 reads) for every example.
+    /// For the texts this call computes, the same pass also stores the mean-pooled output of `alsoPooled` (layers
+    /// 0…`layer`, or -1 / the last layer of `model`: one more pass through the layers above), which head-mode runs and the
+    /// interventions read: a finetuned sweep then leaves the head-mode sweep on the same texts little to compute.
+    /// Texts whose states are already stored are never recomputed for these.
     public func tokenStates(model: ModelReference, examples: [Example], layer: Int, maxLength: Int,
-                            precision: PackFile.Precision, progress: ProgressDisplay) throws -> FrozenStates {
+                            precision: PackFile.Precision, alsoPooled: [Int] = [], progress: ProgressDisplay) throws -> FrozenStates {
         let last = try models.layerCount(ModelReference(name: model.name))
         guard layer >= 1, layer < last else {
             throw ExperimentError.invalid("frozen layers 1…\(last - 1) of \(model.name) can be cached, not \(layer)")
         }
+        let top = try models.layerCount(model)   // `model`'s own last layer (NAME@k: k)
+        let pooledLayers = Set(alsoPooled.map { $0 < 0 ? top : $0 }.filter { $0 >= 0 && ($0 <= layer || $0 == top) })
         let (texts, keys) = try tokenize(model: model, examples: examples, maxLength: maxLength)
         let n = try namespace(model, layer: layer, pooling: .tokens, precision: precision)
+        let pooledNamespaces = try Dictionary(uniqueKeysWithValues: pooledLayers.map {
+            ($0, try namespace(model, layer: $0, pooling: .mean, precision: .fp32))
+        })
         let before = store.computedChunks, computedTexts = store.computedTexts
         var started = false
-        try store.ensure([n], keys: keys, lengths: texts.map(\.ids.count), progress: { done, total in
+        try store.ensure([n], alsoWrite: Array(pooledNamespaces.values), keys: keys, lengths: texts.map(\.ids.count), progress: { done, total in
             if started { progress.update(done, total, detail: "texts") }
         }) { positions in
             if !started { progress.begin("frozen layers 1–\(layer) of \(model.name)"); started = true }
-            let encoder = try encoder(ModelReference(name: model.name, layers: layer), maxLength: maxLength)
-            let blocks = try encoder.tokenStates(positions.map { texts[$0] }, batchSize: 32)
-            guard blocks.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+            // The truncated copy when only the frozen layers run; the whole model when the last layer is pooled too.
+            let encoder = try encoder(ModelReference(name: model.name, layers: pooledLayers.contains(top) ? max(top, layer) : layer), maxLength: maxLength)
+            let (blocks, pooled) = try encoder.tokenStates(positions.map { texts[$0] }, layer: layer, pooledLayers: pooledLayers, batchSize: 32)
+            guard blocks.allSatisfy({ $0.allSatisfy(\.isFinite) }), pooled.values.allSatisfy({ $0.data.allSatisfy(\.isFinite) }) else {
                 throw ExperimentError.invalid("\(model) produced non-finite activations; the weights may be corrupt (reinstall with `w2s models install`)")
             }
-            return [n: .init(columns: encoder.encoder.config.hiddenSize, values: blocks)]
+            let c = encoder.encoder.config.hiddenSize
+            var result: [ActivationNamespace: ActivationStore.Blocks] = [n: .init(columns: c, values: blocks)]
+            for (l, tensor) in pooled {
+                result[pooledNamespaces[l]!] = .init(columns: c, values: (0..<positions.count).map { Array(tensor.data[($0 * c)..<(($0 + 1) * c)]) })
+            }
+            return result
         }
         lastComputedChunks = store.computedChunks - before
         if started {
-            progress.finish("\(store.computedTexts - computedTexts) texts → token states of layer \(layer) (\(precision.rawValue))")
+            let pooledNote = pooledLayers.isEmpty ? "" : ", pooled layers \(pooledLayers.sorted().map { $0 == top ? "last" : String($0) }.joined(separator: ","))"
+            progress.finish("\(store.computedTexts - computedTexts) texts → token states of layer \(layer) (\(precision.rawValue))\(pooledNote)")
         }
         defer { store.releasePacks() }
         let (values, rows, columns) = try store.read(n, keys: keys)

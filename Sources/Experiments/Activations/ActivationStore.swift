@@ -123,9 +123,11 @@ public final class ActivationStore {
     // MARK: Compute what is missing
 
     /// Makes sure every key has a value in every namespace, computing the missing ones with `compute`, which gets
-    /// the positions (in `keys`) of one chunk and returns, per namespace, one block per position.
+    /// the positions (in `keys`) of one chunk and returns, per namespace, one block per position. `compute` also
+    /// returns blocks for `alsoWrite`, which are stored for the chunks computed anyway and never cause a computation
+    /// (what the same forward pass gives for free, e.g. pooled layers beside token states).
     /// `lengths[i]` (tokens of text i) orders the chunks so that each pads little.
-    public func ensure(_ namespaces: [ActivationNamespace], keys: [PackFile.Key], lengths: [Int],
+    public func ensure(_ namespaces: [ActivationNamespace], alsoWrite: [ActivationNamespace] = [], keys: [PackFile.Key], lengths: [Int],
                        progress: ((Int, Int) -> Void)? = nil,
                        compute: ([Int]) throws -> [ActivationNamespace: Blocks]) throws {
         var unreadableRounds = 0
@@ -140,7 +142,8 @@ public final class ActivationStore {
             if !missing.isEmpty {
                 let order = missing.sorted { (lengths[positions[$0]!], $0) < (lengths[positions[$1]!], $1) }
                 let chunks = stride(from: 0, to: order.count, by: chunkSize).map { Array(order[$0..<min($0 + chunkSize, order.count)]) }
-                try computeChunks(chunks, namespaces: namespaces, positions: positions, progress: progress, compute: compute)
+                try computeChunks(chunks, namespaces: namespaces, alsoWrite: alsoWrite.filter { !namespaces.contains($0) },
+                                  positions: positions, progress: progress, compute: compute)
                 continue
             }
             // Every key indexed: done once every pack is readable and intact; a damaged or vanished one is forgotten
@@ -155,7 +158,8 @@ public final class ActivationStore {
         throw ExperimentError.io(root, "activation packs keep disappearing or failing their checksums while being read; is something deleting \(root.path)? (`w2s cache prune` while runs are going, or a full disk)")
     }
 
-    private func computeChunks(_ chunks: [[PackFile.Key]], namespaces: [ActivationNamespace], positions: [PackFile.Key: Int],
+    private func computeChunks(_ chunks: [[PackFile.Key]], namespaces: [ActivationNamespace], alsoWrite: [ActivationNamespace],
+                               positions: [PackFile.Key: Int],
                                progress: ((Int, Int) -> Void)?, compute: ([Int]) throws -> [ActivationNamespace: Blocks]) throws {
         let total = chunks.reduce(0) { $0 + $1.count }
         var done = 0
@@ -167,7 +171,7 @@ public final class ActivationStore {
             for n in namespaces { refresh(n) }
             if isDone(chunk) { return }     // another process finished it between our check and our claim
             let blocks = try compute(chunk.map { positions[$0]! })
-            for n in namespaces {
+            for n in namespaces + alsoWrite {
                 guard let computed = blocks[n], computed.values.count == chunk.count else {
                     preconditionFailure("activation compute returned no values for \(n.folderName)")
                 }

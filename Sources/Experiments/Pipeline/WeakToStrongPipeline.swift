@@ -161,7 +161,8 @@ public final class WeakToStrongPipeline {
             if trainAbove > 0 {
                 let started = Date(), cpu = CPUClock()
                 frozen = try activations.tokenStates(model: model, examples: all, layer: trainAbove, maxLength: config.maxLength,
-                                                     precision: frozenPrecision, progress: progress)
+                                                     precision: frozenPrecision, alsoPooled: try headModeLayers(model),
+                                                     progress: progress)
                 stageSeconds["activations \(model)", default: 0] += Date().timeIntervalSince(started)
                 stageCPUSeconds["activations \(model)", default: 0] += cpu.elapsed
             }
@@ -185,6 +186,14 @@ public final class WeakToStrongPipeline {
         progress.finish(String(format: "best %@ %.3f at step %d/%d", result.selection.hasPrefix("validation AUC") ? "val AUC" : "val −CE",
                                result.bestValidationScore, result.bestStep, result.totalSteps))
         return StageOutput(stage: name, key: key, margins: margins, training: result, seconds: 0)
+    }
+
+    /// The mean-pooled layers of `model` a head-mode run on these texts reads (the last; for the strong model also every
+    /// layer its interventions read): a finetuned run stores them from its frozen-layer pass at little extra cost.
+    func headModeLayers(_ model: ModelReference) throws -> [Int] {
+        guard model == (try ModelReference(parsing: config.strongModel)) else { return [-1] }
+        let rungs = try bootstrapRungs(strong: model).filter { $0.name == model.name }.map { try models.layerCount($0) }
+        return Array(Set([-1, try probeLayer(strong: model)] + (try sweepLayers(strong: model)) + rungs)).sorted()
     }
 
     /// Pooled activations of a finetuned encoder stage (lora/full), rows in the stage's example order.

@@ -71,25 +71,41 @@ public final class SentenceEncoder {
         return result
     }
 
-    /// The last kept layer's hidden states of every text, one block of (its tokens × hidden) values per text, in
-    /// input order: what the layer above reads. Batched by similar length; padding rows are dropped.
-    public func tokenStates(_ texts: [TokenizedText], batchSize: Int = 32) throws -> [[Float]] {
+    /// The hidden states after layer `layer` of every text (default: the last kept layer), one block of (its tokens ×
+    /// hidden) values per text, in input order: what the layer above reads. From the same pass, the mean-pooled
+    /// output of each layer in `pooledLayers` (0…`layer`, or the last kept layer: the layers above `layer` then run
+    /// once more). Batched by similar length; padding rows are dropped.
+    public func tokenStates(_ texts: [TokenizedText], layer: Int? = nil, pooledLayers: Set<Int> = [],
+                            batchSize: Int = 32) throws -> (states: [[Float]], pooled: [Int: Tensor]) {
+        let last = encoder.layers.count, through = layer ?? last
+        precondition(through >= 1 && through <= last && pooledLayers.allSatisfy { $0 >= 0 && ($0 <= through || $0 == last) },
+                     "token states after a kept layer; pooled layers up to it, or the last")
         let order = texts.indices.sorted { texts[$0].ids.count < texts[$1].ids.count }
         let c = encoder.config.hiddenSize
-        var result = [[Float]](repeating: [], count: texts.count)
+        var states = [[Float]](repeating: [], count: texts.count)
+        var result = Dictionary(uniqueKeysWithValues: pooledLayers.map { ($0, Tensor(zeros: [texts.count, c])) })
         for start in stride(from: 0, to: order.count, by: batchSize) {
             let indices = Array(order[start..<min(start + batchSize, order.count)])
             let batch = tokenizer.batch(indices.map { texts[$0] })
-            var unused: [Int: Tensor] = [:]
-            let hidden = try encoder.forward(batch, training: false, pooled: &unused)
+            var pooled: [Int: Tensor] = [:]
+            let hidden = try encoder.forward(batch, training: false, collect: pooledLayers.filter { $0 < through }, through: through,
+                                             pooled: &pooled)
+            func pool(_ h: Tensor) -> Tensor {
+                MeanPooling.forward(h, mask: batch.attentionMask, batch: batch.batchSize, length: batch.sequenceLength)
+            }
+            if pooledLayers.contains(through) { pooled[through] = pool(hidden) }
+            if through < last, pooledLayers.contains(last) {
+                pooled[last] = pool(try encoder.forward(above: through, input: hidden, batch: batch, training: false))
+            }
             let t = batch.sequenceLength
             for (k, index) in indices.enumerated() {
                 // Padding is on the right: a text's real tokens are the first rows of its sequence.
                 let length = texts[index].ids.count
-                result[index] = Array(hidden.data[(k * t * c)..<((k * t + length) * c)])
+                states[index] = Array(hidden.data[(k * t * c)..<((k * t + length) * c)])
+                for (l, rows) in pooled { for j in 0..<c { result[l]!.data[index * c + j] = rows.data[k * c + j] } }
             }
         }
-        return result
+        return (states, result)
     }
 
     /// L2-normalises each row (the sentence-transformers `Normalize` module).
