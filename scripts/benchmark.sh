@@ -5,9 +5,9 @@
 #   scripts/benchmark.sh plan   [RUNS]   write the sweep plans head-s0, lora-s0, head-s1, … into RUNS (default:
 #                                        runs-benchmark); planning again adds only what the registry gained
 #   scripts/benchmark.sh run    [RUNS]   plan, then run every unfinished run (lora-s0, head-s0, head-s1, head-s2,
-#                                        lora-s1, lora-s2), after
-#                                        importing the committed finished ones from docs/benchmark/runs (or, on a
-#                                        cluster: w2s sweep submit --name lora-s0 --runs-dir RUNS --slurm, and so on)
+#                                        lora-s1, lora-s2), after importing the committed finished ones from
+#                                        docs/benchmark/runs (or, on a cluster: w2s sweep submit --name lora-s0
+#                                        --runs-dir RUNS --slurm, and so on)
 #   scripts/benchmark.sh export [RUNS]   copy each finished run's record, config, metrics, curves, predictions and
 #                                        results.md (not caches, splits or stage files) into docs/benchmark/runs
 #   scripts/benchmark.sh report          from docs/benchmark/runs (no rerun needed): report.html, its screenshot
