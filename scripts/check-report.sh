@@ -81,7 +81,7 @@ check "no report written for a missing runs directory" test ! -e "$work/x.html"
 
 "$w2s" results --runs-dir "$runs" --format csv >"$work/results.csv" 2>/dev/null
 "$w2s" results --runs-dir "$runs" --format jsonl >"$work/results.jsonl" 2>/dev/null
-check "csv header" grep -qx 'run_id,dataset,seed,status,mode,weak_model,strong_model,weak_train,strong_train,validation,test,losses,methods,setting,lr_weak,lr_strong,epochs,max_length,lora_rank,train_layers,frozen_precision,created,error,stage,metric,value' "$work/results.csv"
+check "csv header" grep -qx 'run_id,dataset,seed,status,mode,weak_model,strong_model,weak_train,strong_train,validation,test,losses,methods,setting,lr_weak,lr_strong,epochs,max_length,lora_rank,train_layers,frozen_precision,head_input,created,error,stage,metric,value' "$work/results.csv"
 has "csv rows" "$work/results.csv" ",student-logconf,pgr_auc,"
 has "csv failed run" "$work/results.csv" ",failed,head,"
 has "jsonl failed run" "$work/results.jsonl" '"status":"failed"'

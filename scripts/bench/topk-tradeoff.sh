@@ -67,6 +67,16 @@ if [ ! -f "$runs/sweeps/standardised-sst2.json" ]; then
       --loss xent --sizes $1 --runs-dir "$runs"
   done
 fi
+# K = 4 against K = 1 where one layer stays at chance (SciQ, BoolQ), standardised, at the informative table's sizes.
+if [ ! -f "$runs/sweeps/standardised-qa.json" ]; then
+  for k in 1 4; do
+    $w2s sweep plan --name standardised-qa --append --dataset sciq,boolq --mode lora --train-layers $k --head-input standardised \
+      --loss xent --sizes 400,400,150,400 --runs-dir "$runs"
+  done
+fi
+$w2s sweep run --name standardised-sst2 --index 0 --runs-dir "$runs" --quiet
+$w2s sweep run --name standardised-sst2 --index 1 --runs-dir "$runs" --quiet
+$w2s sweep run --name standardised-qa --runs-dir "$runs" --quiet
 $w2s sweep run --name standardised-sst2 --runs-dir "$runs" --quiet
 $w2s sweep run --name tradeoff-sst2-300 --runs-dir "$runs" --quiet
 # Plan indices 0–10: K = 1, 2, 4 on the three tasks, fp16, K = all on SST-2; then the small plan; then K = all at
