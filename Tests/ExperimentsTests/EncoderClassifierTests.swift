@@ -133,7 +133,9 @@ final class EncoderClassifierTests: XCTestCase {
         let raw = try classifier.pooledFeatures(rows: Array(0..<40))
         try classifier.standardiseHeadInput(fitRows: fitRows)
         let head = HeadClassifier(features: raw, fitRows: fitRows)
-        XCTAssertEqual(classifier.headInputStandardisation, FeatureStandardisation(features: raw, fitRows: fitRows))
+        // The same statistics up to the batching of the two passes (other batches pad differently).
+        let expected = FeatureStandardisation(features: raw, fitRows: fitRows), fitted = try XCTUnwrap(classifier.headInputStandardisation)
+        XCTAssertLessThan(zip(fitted.mean + fitted.deviation, expected.mean + expected.deviation).map { abs($0 - $1) }.max()!, 1e-6)
 
         let rows = [5, 0, 33, 17, 9, 26, 38, 12]
         let upstream = Tensor(shape: [8, 2], data: (0..<16).map { Float($0 % 5) - 2 })

@@ -115,14 +115,18 @@ public final class EncoderClassifier: TrainableClassifier {
     }
 
     /// Mean-pooled last-layer activations of the (finetuned) encoder for `rows`, [rows.count, hidden].
+    /// Batches are formed shortest first, so each pads little; rows come back in the caller's order.
     public func pooledFeatures(rows: [Int], batchSize: Int = 32) throws -> Tensor {
         let c = model.encoder.config.hiddenSize
         var out = Tensor(zeros: [rows.count, c])
-        for start in stride(from: 0, to: rows.count, by: batchSize) {
-            let slice = Array(rows[start..<min(start + batchSize, rows.count)])
-            let (hidden, batch) = try hidden(slice, training: false)
+        let order = rows.indices.sorted { texts[rows[$0]].ids.count < texts[rows[$1]].ids.count }
+        for start in stride(from: 0, to: order.count, by: batchSize) {
+            let positions = Array(order[start..<min(start + batchSize, order.count)])
+            let (hidden, batch) = try hidden(positions.map { rows[$0] }, training: false)
             let pooled = MeanPooling.forward(hidden, mask: batch.attentionMask, batch: batch.batchSize, length: batch.sequenceLength)
-            for i in 0..<pooled.count { out.data[start * c + i] = pooled.data[i] }
+            for (k, position) in positions.enumerated() {
+                for j in 0..<c { out.data[position * c + j] = pooled.data[k * c + j] }
+            }
         }
         return out
     }

@@ -102,7 +102,13 @@ public final class SentenceEncoder {
                 // Padding is on the right: a text's real tokens are the first rows of its sequence.
                 let length = texts[index].ids.count
                 states[index] = Array(hidden.data[(k * t * c)..<((k * t + length) * c)])
-                for (l, rows) in pooled { for j in 0..<c { result[l]!.data[index * c + j] = rows.data[k * c + j] } }
+            }
+            for (layer, rows) in pooled {
+                result[layer]!.data.withUnsafeMutableBufferPointer { out in
+                    rows.data.withUnsafeBufferPointer { src in
+                        for (k, index) in indices.enumerated() { (out.baseAddress! + index * c).update(from: src.baseAddress! + k * c, count: c) }
+                    }
+                }
             }
         }
         return (states, result)
