@@ -342,6 +342,29 @@ final class ReportTests: XCTestCase {
         // Per dataset: head → finetuned, with the finetuned setting named.
         let sst2 = try XCTUnwrap(finetuning.components(separatedBy: "<tr>").first { $0.contains(">sst2<") })
         XCTAssertTrue(sst2.contains("lora, top 1 layer") && sst2.contains("0.910 → 0.950"), sst2)
+
+        // A second way of finetuning the same datasets (the raw head input) is its own block, never pooled.
+        var runs = try runsInTwoModes()
+        for seed in 0..<2 {
+            var c = config("sst2", seed: UInt64(seed), mode: .lora)
+            c = ExperimentConfig(dataset: c.dataset, sizes: c.sizes, seed: c.seed, weakModel: c.weakModel, strongModel: c.strongModel,
+                                 mode: .lora, losses: c.losses, maxLength: c.maxLength, trainLayers: 1, headInput: .raw)
+            var r = try finished("sst2", seed: UInt64(seed), weak: 0.6, ceiling: 0.8, students: ["xent": numbers(0.7, pgr: 0.5)],
+                                 created: "2025-03-0\(seed + 1)T00:00:00Z", mode: .lora)
+            r.record = RunRecord(config: c, status: .finished)
+            r.record.metrics = ["weak": ["test_auc": 0.6], "ceiling": ["test_auc": 0.8]]
+            r.config = c
+            runs.append(r)
+        }
+        let twoWays = try section(HTMLReport(source: "r", runs: runs).render(), "finetuning")
+        let rawCeiling = try XCTUnwrap(twoWays.components(separatedBy: "<tr>").first {
+            $0.contains(">lora, top 1 layer, raw head input<") && $0.contains(">ceiling test AUC<")
+        })
+        XCTAssertTrue(rawCeiling.contains(">1<") && rawCeiling.contains(">0/1<"), rawCeiling)
+        let standardisedCeiling = try XCTUnwrap(twoWays.components(separatedBy: "<tr>").first {
+            $0.contains(">lora, top 1 layer<") && $0.contains(">ceiling test AUC<")
+        })
+        XCTAssertTrue(standardisedCeiling.contains(">2<") && standardisedCeiling.contains(">2/2<"), standardisedCeiling)
     }
 
     func testEmptyDirectoryStillRenders() {

@@ -63,24 +63,29 @@ extension HTMLReport {
 
         var html = "<p class=\"note\">Datasets run both with a frozen backbone and a linear head (head mode) and finetuned, with the same "
             + "models, split sizes and maximum length; means over the seeds both ran. Finetuning changes the weak supervisor too, so the "
-            + "students learn from other labels. Across datasets: one pair per dataset, two-sided paired t-test and Wilcoxon signed-rank "
-            + "on finetuned − head.</p>\n"
-        let summary = quantities.compactMap { q -> [HTML.Table.Cell]? in
-            let values = pairs.compactMap { $0.means(q.arm, q.metric) }
-            guard !values.isEmpty else { return nil }
-            let h = values.map(\.head), t = values.map(\.tuned)
-            let higher = values.filter { $0.tuned > $0.head }.count
-            let difference = zip(t, h).map { $0 - $1 }.reduce(0, +) / Double(values.count)
-            let enough = values.count >= 2
-            return [.text(q.name), .number(Double(values.count), "\(values.count)"),
-                    .number(Double(higher) / Double(values.count), "\(higher)/\(values.count)", cssClass: higher * 2 > values.count ? "win" : nil),
-                    .number(h.reduce(0, +) / Double(h.count), ReportFormat.number(h.reduce(0, +) / Double(h.count))),
-                    .number(t.reduce(0, +) / Double(t.count), ReportFormat.number(t.reduce(0, +) / Double(t.count))),
-                    .number(difference, ReportFormat.signed(difference), cssClass: difference < 0 ? "neg" : nil),
-                    pCell(enough ? pairedTTest(t, h).pValue : nil), pCell(enough ? wilcoxonSignedRank(t, h).pValue : nil)]
+            + "students learn from other labels. Across datasets, for each way of finetuning: one pair per dataset, two-sided paired "
+            + "t-test and Wilcoxon signed-rank on finetuned − head.</p>\n"
+        // One block of rows per way of finetuning (K, head input): a head-mode setting paired with two finetuned
+        // variants is two comparisons, never one pooled sample.
+        let variants = Dictionary(grouping: pairs, by: \.tunedName)
+        let summary = variants.keys.sorted().flatMap { variant in
+            quantities.compactMap { q -> [HTML.Table.Cell]? in
+                let values = variants[variant]!.compactMap { $0.means(q.arm, q.metric) }
+                guard !values.isEmpty else { return nil }
+                let h = values.map(\.head), t = values.map(\.tuned)
+                let higher = values.filter { $0.tuned > $0.head }.count
+                let difference = zip(t, h).map { $0 - $1 }.reduce(0, +) / Double(values.count)
+                let enough = values.count >= 2
+                return [.text(variant), .text(q.name), .number(Double(values.count), "\(values.count)"),
+                        .number(Double(higher) / Double(values.count), "\(higher)/\(values.count)", cssClass: higher * 2 > values.count ? "win" : nil),
+                        .number(h.reduce(0, +) / Double(h.count), ReportFormat.number(h.reduce(0, +) / Double(h.count))),
+                        .number(t.reduce(0, +) / Double(t.count), ReportFormat.number(t.reduce(0, +) / Double(t.count))),
+                        .number(difference, ReportFormat.signed(difference), cssClass: difference < 0 ? "neg" : nil),
+                        pCell(enough ? pairedTTest(t, h).pValue : nil), pCell(enough ? wilcoxonSignedRank(t, h).pValue : nil)]
+            }
         }
         html += HTML.Table(columns: [
-            .init(title: "quantity"), .init(title: "n", help: "datasets run both ways", numeric: true),
+            .init(title: "finetuned as"), .init(title: "quantity"), .init(title: "n", help: "datasets run both ways", numeric: true),
             .init(title: "finetuned higher", numeric: true), .init(title: "head mean", numeric: true),
             .init(title: "finetuned mean", numeric: true), .init(title: "mean difference", help: "finetuned − head", numeric: true),
             .init(title: "p (t-test)", help: "two-sided", numeric: true), .init(title: "p (Wilcoxon)", help: "two-sided", numeric: true),
@@ -100,7 +105,7 @@ extension HTMLReport {
             }
             return [HTML.Table.Cell.text(p.head.dataset), .text(p.tunedName), .number(Double(p.seeds.count), "\(p.seeds.count)")] + cells
         }
-        html += "<details class=\"run\"><summary>Per dataset, head → finetuned (\(pairs.count) dataset\(pairs.count == 1 ? "" : "s"); "
+        html += "<details class=\"run\"><summary>Per dataset, head → finetuned (\(pairs.count) pair\(pairs.count == 1 ? "" : "s") of settings; "
             + "a column sorts by the difference)</summary><div class=\"body\">\n"
             + HTML.Table(columns: [.init(title: "dataset"), .init(title: "finetuned as"), .init(title: "seeds", numeric: true)]
                          + shown.map { HTML.Table.Column(title: $0.name, numeric: true) }, rows: rows).render()
