@@ -91,8 +91,7 @@ public final class ActivationCache {
                 guard tensor.data.allSatisfy(\.isFinite) else {
                     throw ExperimentError.invalid("\(model) produced non-finite activations; the weights may be corrupt (reinstall with `w2s models install`)")
                 }
-                let c = tensor.columns
-                blocks[namespaces[layer]!] = .init(columns: c, values: (0..<positions.count).map { Array(tensor.data[($0 * c)..<(($0 + 1) * c)]) })
+                blocks[namespaces[layer]!] = .init(rows: tensor)
             }
             return blocks
         }
@@ -141,11 +140,8 @@ public final class ActivationCache {
             guard blocks.allSatisfy({ $0.allSatisfy(\.isFinite) }), pooled.values.allSatisfy({ $0.data.allSatisfy(\.isFinite) }) else {
                 throw ExperimentError.invalid("\(model) produced non-finite activations; the weights may be corrupt (reinstall with `w2s models install`)")
             }
-            let c = encoder.encoder.config.hiddenSize
-            var result: [ActivationNamespace: ActivationStore.Blocks] = [n: .init(columns: c, values: blocks)]
-            for (l, tensor) in pooled {
-                result[pooledNamespaces[l]!] = .init(columns: c, values: (0..<positions.count).map { Array(tensor.data[($0 * c)..<(($0 + 1) * c)]) })
-            }
+            var result: [ActivationNamespace: ActivationStore.Blocks] = [n: .init(columns: encoder.encoder.config.hiddenSize, values: blocks)]
+            for (l, tensor) in pooled { result[pooledNamespaces[l]!] = .init(rows: tensor) }
             return result
         }
         lastComputedChunks = store.computedChunks - before

@@ -1,5 +1,6 @@
 import Determinism
 import Foundation
+import Tensors
 
 /// What a stored value is: the model (by content), the layer, the pooling and the precision. The store keeps
 /// one folder per namespace; inside it, each text is named by its key (`TextKey`).
@@ -61,6 +62,11 @@ public final class ActivationStore {
         public let columns: Int
         public let values: [[Float]]
         public init(columns: Int, values: [[Float]]) { self.columns = columns; self.values = values }
+        /// One block per row of a [texts, columns] tensor (mean-pooled activations: one row per text).
+        public init(rows tensor: Tensor) {
+            let c = tensor.columns
+            self.init(columns: c, values: (0..<tensor.rows).map { Array(tensor.data[($0 * c)..<(($0 + 1) * c)]) })
+        }
     }
 
     struct Location { let pack: String; let index: Int }

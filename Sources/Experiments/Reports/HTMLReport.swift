@@ -226,9 +226,9 @@ public struct HTMLReport {
         guard !pgrArms(datasets).isEmpty else { return "<p>No finished run has a PGR.</p>\n" }
         // One chart per training mode: head mode's interventions and a finetuned sweep's two losses side by side
         // would be mostly empty slots.
-        let modes = Self.modes(datasets.map { $0.runs[0].record })
+        let modes = Self.modes(datasets.map { $0.record })
         let charts = modes.compactMap { mode -> String? in
-            let subset = datasets.filter { $0.runs[0].record.mode == mode }
+            let subset = datasets.filter { $0.mode == mode }
             let arms = pgrArms(subset)
             guard !arms.isEmpty else { return nil }
             // Within one mode a dataset usually has one setting: name it by the dataset alone.
@@ -311,7 +311,7 @@ public struct HTMLReport {
 
     /// Models, mode, sizes, and what the summaries say about the weak labels and early stopping.
     func describe(_ d: ReportDataset) -> String {
-        let r = d.runs[0].record
+        let r = d.record
         var parts = ["\(r.weakModel) → \(r.strongModel)", "\(r.mode) mode"]
         if let c = d.config {
             parts.append("sizes \(c.sizes.weakTrain)/\(c.sizes.strongTrain)/\(c.sizes.validation)/\(c.sizes.test) (weak-train/strong-train/validation/test)")
@@ -350,7 +350,7 @@ public struct HTMLReport {
                 let title = Self.metricName(metric) + (modes.count > 1 ? " — \(mode) mode" : "")
                 html += "<h3>\(HTML.escape(title))</h3>\n"
                 html += comparisonTables(metric: metric, records: records.filter { $0.mode == mode },
-                                         inverted: datasets.filter { $0.ceilingBeatsWeak == false && $0.runs[0].record.mode == mode })
+                                         inverted: datasets.filter { $0.ceilingBeatsWeak == false && $0.mode == mode })
             }
         }
         return html

@@ -14,7 +14,7 @@ extension HTMLReport {
 
         /// "lora, top 1 layer", "full, all layers", "lora, top 2 layers, raw head input".
         var tunedName: String {
-            let mode = tuned.runs[0].record.mode
+            let mode = tuned.mode
             guard let config = tuned.config, let k = config.trainLayersLabel else { return mode }
             return (k == "all" ? "\(mode), all layers" : "\(mode), top \(k) layer\(k == "1" ? "" : "s")")
                 + (config.finetunedHeadInput == .raw ? ", raw head input" : "")
@@ -33,12 +33,12 @@ extension HTMLReport {
 
     static func modePairs(_ datasets: [ReportDataset]) -> [ModePair] {
         func key(_ d: ReportDataset) -> String {
-            let r = d.runs[0].record
+            let r = d.record
             let shape = d.config.map { "\($0.sizes.weakTrain)/\($0.sizes.strongTrain)/\($0.sizes.validation)/\($0.sizes.test) \($0.maxLength)" } ?? ""
             return [r.dataset, r.weakModel, r.strongModel, shape].joined(separator: "\u{1F}")
         }
-        let heads = Dictionary(grouping: datasets.filter { $0.runs[0].record.mode == TrainingMode.head.rawValue }, by: key)
-        return datasets.filter { $0.runs[0].record.mode != TrainingMode.head.rawValue }.flatMap { tuned in
+        let heads = Dictionary(grouping: datasets.filter { $0.mode == TrainingMode.head.rawValue }, by: key)
+        return datasets.filter { $0.mode != TrainingMode.head.rawValue }.flatMap { tuned in
             (heads[key(tuned)] ?? []).compactMap { head -> ModePair? in
                 let seeds = Set(head.seeds).intersection(tuned.seeds)
                 return seeds.isEmpty ? nil : ModePair(head: head, tuned: tuned, seeds: seeds)

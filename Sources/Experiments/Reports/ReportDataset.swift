@@ -16,6 +16,10 @@ struct ReportDataset {
     var arms: [ReportArm]
 
     var seeds: [Int] { Array(Set(runs.map(\.record.seed))).sorted() }
+    /// A run record of the setting, for what all its runs share (dataset, models, training mode, setting).
+    var record: RunRecord { runs[0].record }
+    /// The training mode every run of the setting used (`TrainingMode`'s raw value).
+    var mode: String { record.mode }
 
     func arm(_ id: String) -> ReportArm? { arms.first { $0.id == id } }
 
@@ -54,7 +58,7 @@ struct ReportDataset {
             }
             return ReportDataset(dataset: first.dataset, label: label, config: runs.lazy.compactMap(\.resolvedConfig).first,
                                  runs: runs, arms: arms)
-        }.sorted { ($0.label, $0.runs[0].record.settingAcrossSeeds) < ($1.label, $1.runs[0].record.settingAcrossSeeds) }
+        }.sorted { ($0.label, $0.record.settingAcrossSeeds) < ($1.label, $1.record.settingAcrossSeeds) }
     }
 
     /// Arms in the order a run's table lists them: weak, the students in the order of their losses, the ceiling, then
