@@ -13,6 +13,8 @@
 #   scripts/benchmark.sh report          from docs/benchmark/runs (no rerun needed): report.html, its screenshot
 #                                        report.png (needs Debian's chromium), and per training mode the cross-dataset
 #                                        tests of every loss and intervention against xent (compare-MODE.md)
+#   scripts/benchmark.sh table MODE [RUNS]  RESULTS.md's per-dataset table of one mode (head, lora), markdown, from
+#                                        RUNS (default docs/benchmark/runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 w2s=${W2S:-.build/release/w2s}
@@ -70,5 +72,44 @@ case "${1:-}" in
       echo "no chromium for the screenshot: apt-get install -y --no-install-recommends chromium" >&2
     fi
     ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  table)
+    # One row per dataset (and way of finetuning): the split sizes used, seeds, mean weak / ceiling / student test
+    # AUC, the gap and on how many seeds its 95% paired bootstrap interval excludes 0, PGR of the xent and logconf
+    # students (one seed: with its bootstrap interval; several: the mean and the range over seeds), and whether
+    # the dataset is informative (mean gap ≥ 0.05, every seed's interval above 0). PGR is n/a where the ceiling does
+    # not beat the weak model (the run stores none: it would divide by a gap ≤ 0).
+    mode=${2:?table needs a mode: head or lora}
+    $w2s results --runs-dir "${3:-docs/benchmark/runs}" --sql "
+      WITH m AS (SELECT run_id, stage || ':' || name AS k, value FROM metrics),
+      r AS (
+        SELECT r.dataset, r.seed, coalesce(r.train_layers, '') AS k, coalesce(r.head_input, '') AS head_input, r.splits,
+               (SELECT value FROM m WHERE run_id = r.id AND k = 'weak:test_auc') AS weak,
+               (SELECT value FROM m WHERE run_id = r.id AND k = 'ceiling:test_auc') AS ceiling,
+               (SELECT value FROM m WHERE run_id = r.id AND k = 'ceiling:gap_auc_ci_low') AS gap_lo,
+               (SELECT value FROM m WHERE run_id = r.id AND k = 'student-xent:test_auc') AS xent,
+               (SELECT value FROM m WHERE run_id = r.id AND k = 'student-logconf:test_auc') AS logconf,
+               (SELECT value FROM m WHERE run_id = r.id AND k = 'student-xent:pgr_auc') AS pgr_x,
+               (SELECT value FROM m WHERE run_id = r.id AND k = 'student-xent:pgr_auc_ci_low') AS pgr_x_lo,
+               (SELECT value FROM m WHERE run_id = r.id AND k = 'student-xent:pgr_auc_ci_high') AS pgr_x_hi,
+               (SELECT value FROM m WHERE run_id = r.id AND k = 'student-logconf:pgr_auc') AS pgr_l,
+               (SELECT value FROM m WHERE run_id = r.id AND k = 'student-logconf:pgr_auc_ci_low') AS pgr_l_lo,
+               (SELECT value FROM m WHERE run_id = r.id AND k = 'student-logconf:pgr_auc_ci_high') AS pgr_l_hi
+        FROM runs r WHERE r.status = 'finished' AND r.mode = '$mode')
+      SELECT dataset || CASE WHEN k = '' THEN '' ELSE ' (K = ' || k || ', ' || head_input || ')' END AS dataset,
+             group_concat(DISTINCT splits) AS splits, count(*) AS seeds,
+             printf('%.3f', avg(weak)) AS weak, printf('%.3f', avg(ceiling)) AS ceiling,
+             printf('%+.3f', avg(ceiling - weak)) AS gap, sum(gap_lo > 0) || '/' || count(gap_lo) AS 'gap CI > 0',
+             printf('%.3f', avg(xent)) AS 'xent student', CASE WHEN count(logconf) = 0 THEN '' ELSE printf('%.3f', avg(logconf)) END AS 'logconf student',
+             CASE WHEN count(pgr_x) = 0 THEN 'n/a'
+                  WHEN count(*) = 1 THEN printf('%.2f [%.2f, %.2f]', avg(pgr_x), avg(pgr_x_lo), avg(pgr_x_hi))
+                  ELSE printf('%.2f (%.2f … %.2f)', avg(pgr_x), min(pgr_x), max(pgr_x)) END AS 'PGR xent',
+             CASE WHEN count(logconf) = 0 THEN '' WHEN count(pgr_l) = 0 THEN 'n/a'
+                  WHEN count(*) = 1 THEN printf('%.2f [%.2f, %.2f]', avg(pgr_l), avg(pgr_l_lo), avg(pgr_l_hi))
+                  ELSE printf('%.2f (%.2f … %.2f)', avg(pgr_l), min(pgr_l), max(pgr_l)) END AS 'PGR logconf',
+             CASE WHEN avg(ceiling - weak) >= 0.05 AND min(gap_lo) > 0 THEN 'yes' ELSE 'no' END AS informative
+      FROM r GROUP BY dataset, k, head_input ORDER BY dataset, k" 2>/dev/null \
+      | awk -F'\t' '{ printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; print "" }
+                    NR == 1 { printf "|"; for (i = 1; i <= NF; i++) printf "---|"; print "" }'
+    ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac

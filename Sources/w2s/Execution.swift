@@ -147,8 +147,7 @@ enum Execution {
         print("")
         for s in summaries {
             let stages = s.stageSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2fs", $0.value))\(s.cachedStages.contains($0.key) ? " (cached)" : "")" }
-            let counts = ["weak_train", "strong_train", "validation", "test"].map { "\(s.splitCounts[$0] ?? 0)" }.joined(separator: "/")
-            print("\(s.runName): splits \(counts), weak-label accuracy \(String(format: "%.3f", s.weakLabelAccuracy)); \(stages.joined(separator: ", "))")
+            print("\(s.runName): splits \(s.splitSizes), weak-label accuracy \(String(format: "%.3f", s.weakLabelAccuracy)); \(stages.joined(separator: ", "))")
         }
         // Several seeds of one dataset: the spread, not just one draw.
         let byDataset = Dictionary(grouping: summaries, by: \.config.dataset)

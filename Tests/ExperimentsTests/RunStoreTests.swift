@@ -163,12 +163,19 @@ final class RunStoreTests: XCTestCase {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let tiny = root.appendingPathComponent("tiny.csv")
         try "text,label\ngood film,1\nbad film,0\ngreat film,1\nawful film,0\n".write(to: tiny, atomically: true, encoding: .utf8)
-        let result = try run(small("\(tiny.path),sst2", seed: 0))
+        // A pool of 60 cannot fill 40/40/20/40: the splits scale down, and the runs table says what was used.
+        let capped = root.appendingPathComponent("capped.csv")
+        try ("text,label\n" + (0..<60).map { "\($0 % 2 == 0 ? "good" : "bad") film number \($0),\($0 % 2 == 0 ? 1 : 0)" }.joined(separator: "\n") + "\n")
+            .write(to: capped, atomically: true, encoding: .utf8)
+        let result = try run(small("\(tiny.path),sst2,\(capped.path)", seed: 0))
         XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.errors.contains("1 of 2 runs failed") && result.errors.contains("tiny"), result.errors)
+        XCTAssertTrue(result.errors.contains("1 of 3 runs failed") && result.errors.contains("tiny"), result.errors)
+        let (_, splits) = try RunStore(root: root).query("SELECT dataset, sizes, splits FROM runs ORDER BY dataset")
+        XCTAssertEqual(splits, [["capped", "40/40/20/40", "16/16/8/16"], ["sst2", "40/40/20/40", "40/40/20/40"],
+                                ["tiny", "40/40/20/40", "NULL"]])
         XCTAssertTrue(result.output.contains("| sst2 | student all-MiniLM-L6-v2@2 | xent"), result.output)
         let runs = try RunStore(root: root).runs()
-        XCTAssertEqual(Dictionary(uniqueKeysWithValues: runs.map { ($0.dataset, $0.status) }), ["tiny": .failed, "sst2": .finished])
+        XCTAssertEqual(Dictionary(uniqueKeysWithValues: runs.map { ($0.dataset, $0.status) }), ["tiny": .failed, "sst2": .finished, "capped": .finished])
         XCTAssertTrue(runs.first { $0.dataset == "tiny" }?.error?.contains("one class") ?? false)
     }
 

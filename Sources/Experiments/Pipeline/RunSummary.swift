@@ -1,4 +1,5 @@
 import Analysis
+import Datasets
 import Foundation
 import Training
 
@@ -7,6 +8,9 @@ public struct RunSummary: Codable, Sendable {
     public var runName: String
     public var config: ExperimentConfig
     public var splitCounts: [String: Int]
+    /// The split sizes used, "weak-train/strong-train/validation/test" (a pool smaller than the sizes asked for scales
+    /// them down).
+    public var splitSizes: String { Split.allCases.map { "\(splitCounts[$0.rawValue] ?? 0)" }.joined(separator: "/") }
     public var weak: ModelScore
     public var ceiling: ModelScore
     /// Accuracy of the weak labels the student trains on (strong-train split, against ground truth).

@@ -503,8 +503,7 @@ public struct HTMLReport {
             html += "<p class=\"caveat\">No config.json: the configuration of this run is unknown.</p>\n"
         }
         if let s = run.summary {
-            let counts = ["weak_train", "strong_train", "validation", "test"].map { "\(s.splitCounts[$0] ?? 0)" }.joined(separator: "/")
-            html += "<dl class=\"facts\"><dt>splits</dt><dd>\(counts) (weak-train/strong-train/validation/test)</dd>"
+            html += "<dl class=\"facts\"><dt>splits</dt><dd>\(s.splitSizes) (weak-train/strong-train/validation/test)</dd>"
                 + "<dt>weak-label accuracy</dt><dd>\(ReportFormat.number(s.weakLabelAccuracy)) (strong-train, against ground truth)</dd>"
                 + "<dt>students stopped on</dt><dd>\(HTML.escape(s.studentSelection))</dd>"
                 + "<dt>host</dt><dd>\(HTML.escape(r.host))</dd></dl>\n"

@@ -116,7 +116,8 @@ public final class RunStore: Sendable {
 
     /// Tables `runs`, `metrics` (run_id, stage = arm id, name, value) and `stage_timings`, loaded from the records.
     /// `runs.sizes` is the split sizes asked for (weak-train/strong-train/validation/test; a small pool caps them);
-    /// `runs.head_input` what a finetuned model's head read (raw, standardised; NULL in head mode).
+    /// `runs.splits` the sizes it used (from its `metrics.json`; NULL until it finishes); `runs.head_input` what a
+    /// finetuned model's head read (raw, standardised; NULL in head mode).
     public func index() throws -> DatabaseQueue {
         let queue = try DatabaseQueue()
         try queue.write { db in
@@ -126,7 +127,7 @@ public final class RunStore: Sendable {
                     weak_model TEXT NOT NULL, strong_model TEXT NOT NULL, mode TEXT NOT NULL, setting TEXT NOT NULL,
                     losses TEXT NOT NULL, methods TEXT NOT NULL, status TEXT NOT NULL, error TEXT, host TEXT NOT NULL,
                     finished TEXT, directory TEXT NOT NULL, lora_rank INTEGER, train_layers TEXT, frozen_precision TEXT,
-                    sizes TEXT, head_input TEXT);
+                    sizes TEXT, head_input TEXT, splits TEXT);
                 CREATE TABLE metrics (
                     run_id TEXT NOT NULL REFERENCES runs(id), stage TEXT NOT NULL,
                     name TEXT NOT NULL, value REAL NOT NULL, PRIMARY KEY (run_id, stage, name));
@@ -137,13 +138,16 @@ public final class RunStore: Sendable {
             for r in runs() {
                 let directory = root.appendingPathComponent(r.id)
                 let c = try? AtomicFile.readJSON(ExperimentConfig.self, from: directory.appendingPathComponent("config.json"))
-                try db.execute(sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                let summary = r.status == .finished
+                    ? try? AtomicFile.readJSON(RunSummary.self, from: directory.appendingPathComponent("metrics.json")) : nil
+                try db.execute(sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                arguments: [r.id, r.created, r.dataset, r.seed, r.weakModel, r.strongModel, r.mode, r.setting,
                                            r.losses.joined(separator: ","), r.methods.joined(separator: ","), r.status.rawValue,
                                            r.error, r.host, r.finished, directory.path,
                                            c.flatMap { $0.mode == .lora ? $0.loraRank : nil }, c?.trainLayersLabel, c?.frozenPrecisionLabel,
                                            c.map { "\($0.sizes.weakTrain)/\($0.sizes.strongTrain)/\($0.sizes.validation)/\($0.sizes.test)" },
-                                           c?.finetunedHeadInput?.rawValue])
+                                           c?.finetunedHeadInput?.rawValue,
+                                           summary?.splitSizes])
                 for (stage, values) in r.metrics {
                     for (name, value) in values {
                         try db.execute(sql: "INSERT INTO metrics VALUES (?, ?, ?, ?)", arguments: [r.id, stage, name, value])
