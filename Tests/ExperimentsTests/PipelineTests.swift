@@ -156,9 +156,24 @@ final class PipelineTests: XCTestCase {
         let summary = try pipeline(c, in: root).run()
         XCTAssertTrue(summary.weak.auc.isFinite && summary.ceiling.auc.isFinite)
         XCTAssertTrue(summary.students[0].test.auc.isFinite)
-        let stage = try JSONDecoder().decode(StageOutput.self, from: Data(contentsOf: root.appendingPathComponent("\(c.runName)/stages/ceiling (all-MiniLM-L6-v2@2).json")))
-        XCTAssertGreaterThan(stage.training.curve.count, 2)
-        XCTAssertEqual(stage.training.totalSteps, 2)  // 48 examples, batch 32, 1 epoch
+        func stage(_ name: String) throws -> StageOutput {
+            try JSONDecoder().decode(StageOutput.self, from: Data(contentsOf: root.appendingPathComponent("\(c.runName)/stages/\(name).json")))
+        }
+        let ceiling = try stage("ceiling (all-MiniLM-L6-v2@2)")
+        XCTAssertGreaterThan(ceiling.training.curve.count, 2)
+        XCTAssertEqual(ceiling.training.totalSteps, 2)  // 48 examples, batch 32, 1 epoch
+        // Finetuned stages that learn ground truth skip the test-AUC curve (its cost); a student keeps it for its stop
+        // rules, whose oracle is the best test AUC it saw.
+        for reference in [ceiling, try stage("weak (all-MiniLM-L6-v2@1)")] {
+            XCTAssertTrue(reference.training.curve.allSatisfy { $0.analysisAUC == nil && $0.validationAUC != nil }, reference.stage)
+        }
+        let student = try stage("student-xent (all-MiniLM-L6-v2@2)")
+        XCTAssertEqual(student.training.curve.compactMap(\.analysisAUC).count, student.training.curve.count)
+        XCTAssertEqual(summary.students[0].training?.oracleStopAUC, student.training.curve.compactMap(\.analysisAUC).max())
+        // The chart draws what was recorded: validation curves of the three stages, the student's test curve.
+        let chart = try String(contentsOf: root.appendingPathComponent("\(c.runName)/curves.svg"), encoding: .utf8)
+        XCTAssertEqual(chart.components(separatedBy: "<polyline").count - 1, 4)
+        XCTAssertFalse(chart.contains("ceiling test"), "no legend entry for a curve not recorded")
     }
 
     /// Top-K-layer finetuning end to end with the real binary: `kill -9` once the frozen layers' first token states are

@@ -38,6 +38,11 @@ public struct Arm: Hashable, Codable, Sendable, CustomStringConvertible {
         return (String(variant[..<colon]), String(variant[variant.index(after: colon)...]))
     }
 
+    /// Whether the arm trains and early-stops on ground truth (the weak supervisor, its members, the ceiling): its
+    /// validation curve is then already an unbiased learning curve, and a test-AUC curve beside it adds nothing a
+    /// stop rule needs (students stop on weak labels: their test curve gives the oracle and last-step rules).
+    public var learnsGroundTruth: Bool { role == .weak || role == .weakMember || role == .ceiling }
+
     /// A trained stage's name: the arm and the model it trains (progress lines, stage files, timings).
     public func stage(_ model: CustomStringConvertible) -> String { "\(id) (\(model))" }
 }

@@ -116,9 +116,14 @@ public final class WeakToStrongPipeline {
         }
         let stageKey = key([arm.id, Self.fingerprint(data), try modelID(model), Self.json(training), h.hex] + upstream)
         let name = arm.stage(model)
+        // The test-AUC curve (an evaluation of the test split at every evaluation step) is for the stop rules of
+        // arms that stop on weak labels. A finetuned stage pays a forward pass over the test split for it each time,
+        // about half of the stage at the benchmark's sizes; arms that learn ground truth skip it there (their
+        // validation curve is ground truth already). Head mode keeps every curve: its evaluations cost nothing.
+        let testCurve = config.mode == .head || !arm.learnsGroundTruth
         return try stage(name, key: stageKey) {
             try fit(name, model: model, examples: scoring.map { ($0, data[$0]) }, trainSplit: trainSplit, targets: targets, keep: keep,
-                    selection: selection, analysisLabels: data.test.map(\.label), training: training, key: stageKey,
+                    selection: selection, analysisLabels: testCurve ? data.test.map(\.label) : [], training: training, key: stageKey,
                     exportFeatures: exportFeatures)
         }
     }
@@ -175,7 +180,7 @@ public final class WeakToStrongPipeline {
         progress.begin(name)
         let result = try Trainer(config: training).train(
             model: classifier, trainRows: trainRows, targets: trainTargets, validationRows: Array(offsets[.validation]!),
-            selection: selection, analysisRows: Array(offsets[.test]!), analysisLabels: analysisLabels) { p in
+            selection: selection, analysisRows: analysisLabels.isEmpty ? [] : Array(offsets[.test]!), analysisLabels: analysisLabels) { p in
             self.progress.update(p.step, p.totalSteps, detail: String(format: "loss %.3f  val %.3f", p.loss, p.lastValidationScore ?? .nan))
         }
         var margins: [Split: [Float]] = [:]

@@ -26,11 +26,15 @@ enum Charts {
         svg += axes(left: left, right: width - right, top: top, bottom: height - bottom, xLabel: xLabel, yLabel: yLabel,
                     xTicks: (0...4).map { Double($0) * xMax / 4 }.map { ($0, px($0), String(format: "%.0f", $0)) },
                     yTicks: (0...4).map { lo + Double($0) * (hi - lo) / 4 }.map { ($0, py($0), String(format: "%.3f", $0)) })
-        for (i, s) in series.enumerated() {
+        // A series with no finite point (a stage that recorded no test curve) is left out of the plot and the
+        // legend; the colours stay by pair (val/test of one stage share one).
+        var legendRow = 0
+        for (i, s) in series.enumerated() where s.points.contains(where: { $0.y.isFinite }) {
             let color = palette[i / 2 % palette.count]
             let points = s.points.filter { $0.y.isFinite }.map { String(format: "%.1f,%.1f", px($0.x), py($0.y)) }.joined(separator: " ")
             svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\"\(s.dashed ? " stroke-dasharray=\"5,3\"" : "") points=\"\(points)\"/>\n"
-            let y = top + 14 * Double(i)
+            let y = top + 14 * Double(legendRow)
+            legendRow += 1
             svg += "<line x1=\"\(width - right + 10)\" y1=\"\(y)\" x2=\"\(width - right + 30)\" y2=\"\(y)\" stroke=\"\(color)\" stroke-width=\"1.8\"\(s.dashed ? " stroke-dasharray=\"5,3\"" : "")/>"
             svg += "<text x=\"\(width - right + 34)\" y=\"\(y + 4)\" font-size=\"10\">\(escape(s.name))</text>\n"
         }
