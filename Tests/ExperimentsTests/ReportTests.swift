@@ -187,6 +187,10 @@ final class ReportTests: XCTestCase {
         let boolqRow = try XCTUnwrap(overview.components(separatedBy: "<tr>").first { $0.contains(">boolq<") })
         XCTAssertTrue(sst2Row.contains(">2/2<"), sst2Row)
         XCTAssertTrue(boolqRow.contains(">0/2<") && boolqRow.contains("neg"), boolqRow)
+        // PGR > 0 counts: every xent PGR is positive (3 of 3; sst2 and the third dataset have established gaps, boolq
+        // not); the probe ran on sst2 only, at −0.25.
+        XCTAssertTrue(overview.contains("student-xent 3 of 3 (2 of 2 with an established gap)"), overview)
+        XCTAssertTrue(overview.contains("\(escaped(Self.probe)) 0 of 1 (0 of 1 with an established gap)"), overview)
         // A negative PGR is marked, a missing value says so, the probe is charted and its value printed.
         XCTAssertTrue(html.contains("class=\"neg num\""))
         XCTAssertTrue(html.contains("PGR on test AUC per dataset"))

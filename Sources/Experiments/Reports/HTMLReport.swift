@@ -169,8 +169,29 @@ public struct HTMLReport {
         let inverted = datasets.filter { $0.ceilingBeatsWeak == false }
         return "<p class=\"note\">One row per dataset setting (runs equal in everything but seed and arms). Click a header to sort.</p>\n"
             + HTML.Table(columns: columns, rows: rows).render()
+            + positivePGRCounts(datasets, arms: arms)
             + (inverted.isEmpty ? "" : "<p class=\"caveat\">The ceiling does not beat the weak supervisor on \(inverted.map { HTML.escape($0.label) }.joined(separator: ", ")): "
                 + "PGR divides by that gap, so there it measures nothing (larger splits or models separate them).</p>\n")
+    }
+
+    /// On how many dataset settings each arm's PGR (mean over seeds) is above 0, per training mode: over every setting
+    /// with a PGR, and over those whose ceiling − weak gap is established (its interval excludes 0 on every seed),
+    /// where PGR measures something.
+    func positivePGRCounts(_ datasets: [ReportDataset], arms: [String]) -> String {
+        guard !arms.isEmpty else { return "" }
+        let modes = Self.modes(datasets.map(\.record))
+        let lines = modes.map { mode -> String in
+            let subset = datasets.filter { $0.mode == mode }
+            let counts = arms.compactMap { id -> String? in
+                let means = subset.compactMap { d in d.arm(id)?.spread("pgr_auc").map { (established: d.gapEstablished, pgr: $0.mean) } }
+                guard !means.isEmpty else { return nil }
+                let onEstablished = means.filter(\.established)
+                return "\(HTML.escape(id)) \(means.filter { $0.pgr > 0 }.count) of \(means.count) "
+                    + "(\(onEstablished.filter { $0.pgr > 0 }.count) of \(onEstablished.count) with an established gap)"
+            }
+            return (modes.count > 1 ? "\(HTML.escape(mode)) mode: " : "") + counts.joined(separator: "; ")
+        }
+        return "<p class=\"note\">PGR &gt; 0 (mean over seeds), dataset settings: " + lines.joined(separator: ". ") + ".</p>\n"
     }
 
     /// The kind of work a stage timing measures, from its name (`Arm.stage`, "activations MODEL").

@@ -30,6 +30,13 @@ struct ReportDataset {
         return ceiling.mean > weak.mean
     }
 
+    /// Whether the ceiling − weak gap is established: its paired bootstrap interval excludes 0 on every seed (false when
+    /// no seed recorded one).
+    var gapEstablished: Bool {
+        let lowerEnds = arm(Arm.ceiling.id)?.values("gap_auc_ci_low") ?? []
+        return !lowerEnds.isEmpty && lowerEnds.allSatisfy { $0 > 0 }
+    }
+
     /// Groups the finished runs by dataset setting, ordered by label.
     static func group(_ runs: [StoredRun]) -> [ReportDataset] {
         let finished = runs.filter { $0.record.status == .finished }
