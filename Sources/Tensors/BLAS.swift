@@ -41,14 +41,14 @@ public enum BLAS {
     /// thread pool from it, so its workers inherit the setting (they were started when the library loaded). Deep
     /// backward passes make gradients of 1e-39 and below; a GEMM on such inputs ran 165× slower (BENCHMARKS.md).
     /// Every call sets it on its own thread too (callers' threads differ; the register is per thread).
-    nonisolated(unsafe) static let denormalsFlushed: Void = {
+    static let denormalsFlushed: Void = {
         w2s_flush_denormals()
         _ = blas_thread_shutdown_()
     }()
 
     /// A product with a dimension this small runs on one OpenBLAS thread.
     public static let skinnyDimension = 16
-    nonisolated(unsafe) static let threadCountLock = NSLock()
+    static let threadCountLock = NSLock()
 
     /// C = alpha · op(A) · op(B) + beta · C on matrix views: shapes and row strides come from the views,
     /// e.g. `gemm(q[rows: tokens, columns: head], k[rows: tokens, columns: head], transposeB: true, into: scores)`.

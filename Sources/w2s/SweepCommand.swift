@@ -162,7 +162,9 @@ struct SweepCommand: ParsableCommand {
                     // Each child's messages go to its own log; its result and error are in the run store.
                     let log = target.runsRoot.appendingPathComponent("sweeps/logs/\(plan.name)-\(i).log")
                     try AtomicFile.createDirectory(log.deletingLastPathComponent())
-                    FileManager.default.createFile(atPath: log.path, contents: nil)
+                    guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
+                        throw ValidationError("cannot create the sweep log \(log.path): check that the runs folder is writable and the disk not full")
+                    }
                     process.standardError = try FileHandle(forWritingTo: log)
                     try process.run()
                     note(progress.line(starting: "[\(i)] \(plan.runs[i].runName) started"))

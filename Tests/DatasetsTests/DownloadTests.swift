@@ -39,8 +39,8 @@ final class DownloadTests: XCTestCase {
         guard let e = FileManager.default.enumerator(atPath: folder.path) else { return [] }
         return e.compactMap { $0 as? String }.filter { path in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory)
-            return !isDirectory.boolValue
+            let exists = FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory)
+            return exists && !isDirectory.boolValue
         }.sorted()
     }
 

