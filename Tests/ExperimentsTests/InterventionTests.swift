@@ -34,7 +34,14 @@ final class InterventionTests: XCTestCase {
                                                "all-MiniLM-L6-v2@2 → all-mpnet-base-v2@3 → all-mpnet-base-v2@6 (xent)"])
         XCTAssertEqual(variants("probe"), ["kNN k=20, layer 3", "logistic λ=0.01, layer 3"])
         XCTAssertEqual(rows("filter 10%").count, 3)
-        for row in rows("filter 10%") { XCTAssertTrue(row.note!.hasPrefix("removed 20;"), row.note!) }  // exactly 10% of 200
+        for row in rows("filter 10%") {
+            if row.arm.methodParts.variant.hasPrefix("TopoFilter") {
+                // TopoCC alone may remove more than the target (the post's seven datasets); then it says so.
+                XCTAssertTrue(row.note!.hasPrefix("removed 20;") || row.note!.contains("more than the target"), row.note!)
+            } else {
+                XCTAssertTrue(row.note!.hasPrefix("removed 20;"), row.note!)  // exactly 10% of 200
+            }
+        }
         XCTAssertEqual(rows("relabel").count, 2)
         let linearity = Dictionary(uniqueKeysWithValues: rows("linearity").map { ($0.arm.methodParts.variant, $0.test.auc) })
         XCTAssertEqual(Set(linearity.keys), ["lp(weak)", "lp(gt)", "ft(weak)", "ft(weak)+lp(gt)", "ft(gt)"])

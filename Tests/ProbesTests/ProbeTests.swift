@@ -121,12 +121,53 @@ final class FilterTests: XCTestCase {
         return (Tensor(shape: [clean + planted, d], data: data), labels, Set(clean..<(clean + planted)))
     }
 
-    func testTopoFilterRemovesPlantedOutliersAndNoCleanPoints() throws {
+    /// TopoCC alone removes every planted outlier, and what it keeps is each class's largest strongly connected
+    /// component, checked against an independent computation: i and j share a component when each reaches the
+    /// other in the transitive closure (Floyd–Warshall) of the same-class kNN graph.
+    func testTopoFilterRemovesPlantedOutliersAndKeepsEachClasssLargestStrongComponent() throws {
         let (x, y, planted) = plantedData(clean: 200, planted: 10)
-        let result = try TopoFilter(componentK: 10, zetaK: 10, fraction: 10.0 / 210).filter(features: x, labels: y)
-        let removed = Set(0..<210).subtracting(result.kept)
-        XCTAssertEqual(removed, planted)
-        XCTAssertFalse(result.componentsExceededTarget)
+        let n = 210, k = 10
+        let result = try TopoFilter(componentK: k, zetaK: k, fraction: 10.0 / 210).filter(features: x, labels: y)
+        XCTAssertTrue(planted.isDisjoint(with: result.kept))
+        XCTAssertTrue(result.componentsExceededTarget, "the anti-hubs of the clean clusters go too")
+
+        let search = NearestNeighbors(references: x)
+        let graph = search.neighbors(of: search.references, k: k, excludingSelf: true)
+        let positive = y.map { $0 > 0.5 }
+        var reach = [[Bool]](repeating: [Bool](repeating: false, count: n), count: n)
+        for i in 0..<n { reach[i][i] = true; for j in graph[i] where positive[j] == positive[i] { reach[i][j] = true } }
+        for m in 0..<n { for i in 0..<n where reach[i][m] { for j in 0..<n where reach[m][j] { reach[i][j] = true } } }
+        var expected: [Int] = []
+        for cls in [false, true] {
+            let members = (0..<n).filter { positive[$0] == cls }
+            let largest = members.map { i in members.filter { reach[i][$0] && reach[$0][i] } }.max { $0.count < $1.count }!
+            expected += largest
+        }
+        XCTAssertEqual(result.kept, expected.sorted())
+    }
+
+    /// Tarjan on hand graphs: a 3-cycle with a tail into it, a 2-cycle, a node with no edges.
+    func testStronglyConnectedComponents() {
+        let c = TopoFilter.stronglyConnectedComponents([[1], [2], [0], [0], [5], [4], []])
+        XCTAssertEqual(Set([c[0], c[1], c[2]]).count, 1)
+        XCTAssertEqual(c[4], c[5])
+        XCTAssertEqual(Set([c[0], c[3], c[4], c[6]]).count, 4)
+    }
+
+    /// TopoCC keeps each class's largest *strongly* connected component of the directed kNN graph (EleutherAI's
+    /// `topo_cc`). Positives at 0°, 10°, 30°, 70° with k = 1 (cosine): 0 ↔ 10, 30 → 10, 70 → 30. Weakly connected
+    /// they are one component and nothing would go; strongly, 30° and 70° are anti-hubs (no positive points at
+    /// them) and are removed. The negatives (180°, 190°) point at each other and stay.
+    func testTopoCCUsesStrongConnectivity() throws {
+        var data: [Float] = []
+        for degrees in [0.0, 10, 30, 70, 180, 190] {
+            data += [Float(cos(degrees * .pi / 180)), Float(sin(degrees * .pi / 180))]
+        }
+        let result = try TopoFilter(componentK: 1, zetaK: 1, fraction: 0.1)
+            .filter(features: Tensor(shape: [6, 2], data: data), labels: [1, 1, 1, 1, 0, 0])
+        XCTAssertEqual(result.kept, [0, 1, 4, 5])
+        XCTAssertEqual(result.removedByComponents, 2)
+        XCTAssertTrue(result.componentsExceededTarget)
     }
 
     func testTopoFilterHitsTheTargetFractionAndReportsWhenComponentsAloneExceedIt() throws {
