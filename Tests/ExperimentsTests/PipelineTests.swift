@@ -176,6 +176,23 @@ final class PipelineTests: XCTestCase {
         XCTAssertFalse(chart.contains("ceiling test"), "no legend entry for a curve not recorded")
     }
 
+    /// The linearity analysis probes the finetuned student's exported features. A student stage finished by a run
+    /// that did not export them (no `--methods linearity`) is not reused: it runs again and writes them, with the
+    /// same predictions, so ft(weak)+lp(gt) is always there.
+    func testLinearityAfterARunWithoutItRetrainsTheStudentForItsFeatures() throws {
+        var c = config(mode: .lora, losses: [.xent])
+        let plain = try pipeline(c, in: root).run()
+        c.methods = [.linearity]
+        let withLinearity = try pipeline(c, in: root).run()
+        XCTAssertEqual(Set(withLinearity.cachedStages), ["weak (all-MiniLM-L6-v2@1)", "ceiling (all-MiniLM-L6-v2@2)"])
+        XCTAssertEqual(withLinearity.students[0].test.auc, plain.students[0].test.auc)
+        let row = try XCTUnwrap(withLinearity.methods.first { $0.arm.methodParts == ("linearity", "ft(weak)+lp(gt)") })
+        XCTAssertEqual(row.note, "probe on the weak-finetuned student's activations")
+        XCTAssertTrue(row.test.auc.isFinite)
+        // Now the features exist: a third run reuses every stage.
+        XCTAssertEqual(try pipeline(c, in: root).run().cachedStages.count, 3)
+    }
+
     /// Top-K-layer finetuning end to end with the real binary: `kill -9` once the frozen layers' first token states are
     /// on disk, run again, and the results equal an uninterrupted run's; a third run computes nothing.
     func testTopLayerRunKilledMidwayResumesToTheSameResult() throws {

@@ -287,7 +287,9 @@ final class InterventionRun {
         if pipeline.config.mode == .head {
             rows.append(score(row("ft(weak)+lp(gt)"), probabilities: try lp(truthTrain, features.train, features.test),
                               note: "head mode keeps the backbone frozen, so this equals lp(gt)"))
-        } else if let finetuned = try? MatrixFile.read(pipeline.featuresURL(stageKey: student.key)) {
+        } else {
+            // The student stage wrote them (a cached stage without them runs again: `WeakToStrongPipeline.stage`).
+            let finetuned = try MatrixFile.read(pipeline.featuresURL(stageKey: student.key))
             let n = splits.strongTrain.count, v = splits.validation.count
             rows.append(score(row("ft(weak)+lp(gt)"), probabilities: try lp(truthTrain, finetuned.rows(0..<n), finetuned.rows((n + v)..<finetuned.rows)),
                               note: "probe on the weak-finetuned student's activations"))

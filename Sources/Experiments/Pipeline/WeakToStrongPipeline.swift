@@ -74,12 +74,14 @@ public final class WeakToStrongPipeline {
         String(decoding: (try? JSONEncoder.sorted.encode(value)) ?? Data(), as: UTF8.self)
     }
 
-    /// Loads a finished stage by key, or runs `body` and stores its output atomically.
-    func stage(_ name: String, key: String, _ body: () throws -> StageOutput) throws -> StageOutput {
+    /// Loads a finished stage by key, or runs `body` and stores its output atomically. `alsoNeeds`: files the
+    /// caller needs the stage to have written besides its output (a finetuned student's exported features): a
+    /// stage finished by a run that did not write them counts as unfinished and runs again (same seed, same result).
+    func stage(_ name: String, key: String, alsoNeeds: [URL] = [], _ body: () throws -> StageOutput) throws -> StageOutput {
         let cacheURL = stageCache.appendingPathComponent("\(key).json")
         let runCopy = runDirectory.appendingPathComponent("stages/\(name).json")
         if FileManager.default.fileExists(atPath: cacheURL.path), let saved = try? AtomicFile.readJSON(StageOutput.self, from: cacheURL),
-           saved.key == key {
+           saved.key == key, alsoNeeds.allSatisfy({ FileManager.default.fileExists(atPath: $0.path) }) {
             progress.note("\(name.padding(toLength: 34, withPad: " ", startingAt: 0)) cached (finished earlier)")
             cachedStages.append(name)
             stageSeconds[name] = saved.seconds
@@ -121,7 +123,8 @@ public final class WeakToStrongPipeline {
         // about half of the stage at the benchmark's sizes; arms that learn ground truth skip it there (their
         // validation curve is ground truth already). Head mode keeps every curve: its evaluations cost nothing.
         let testCurve = config.mode == .head || !arm.learnsGroundTruth
-        return try stage(name, key: stageKey) {
+        let exports = exportFeatures && config.mode != .head ? [featuresURL(stageKey: stageKey)] : []
+        return try stage(name, key: stageKey, alsoNeeds: exports) {
             try fit(name, model: model, examples: scoring.map { ($0, data[$0]) }, trainSplit: trainSplit, targets: targets, keep: keep,
                     selection: selection, analysisLabels: testCurve ? data.test.map(\.label) : [], training: training, key: stageKey,
                     exportFeatures: exportFeatures)
