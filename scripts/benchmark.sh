@@ -35,8 +35,10 @@ plan() {
     $w2s sweep plan --name "head-s$seed" --append --dataset "$datasets" --mode head --loss xent,logconf,entropy,window \
       --methods all --seeds "$seed" --sizes 1000,1000,300,1000 --runs-dir "$runs"
     # Finetuned: LoRA on the default top K layers, the xent and logconf students, the same sizes (per task and
-    # seed on 2 cores: ~1–3 min on short-text tasks such as SST-2, ~16 min on 128-token tasks; RESULTS.md).
-    $w2s sweep plan --name "lora-s$seed" --append --dataset "$datasets" --mode lora --loss xent,logconf \
+    # seed on 2 cores: ~5 min on short-text tasks such as SST-2, ~15–25 min on 128-token tasks), and the linearity
+    # analysis (Burns et al. §5.2.3), which only a finetuned student makes non-trivial: in head mode the backbone is
+    # frozen and ft(weak)+lp(gt) is lp(gt) by construction.
+    $w2s sweep plan --name "lora-s$seed" --append --dataset "$datasets" --mode lora --loss xent,logconf --methods linearity \
       --seeds "$seed" --sizes 1000,1000,300,1000 --runs-dir "$runs"
   done
 }
