@@ -57,9 +57,13 @@ case "${1:-}" in
   report)
     $w2s report --runs-dir docs/benchmark/runs --output docs/benchmark/report.html
     for mode in head lora; do
-      # The post's tests: one-sided (arm > xent), one pair per dataset, seeds averaged; PGR and test AUC.
-      { for metric in pgr_auc test_auc; do
-          $w2s compare --runs-dir docs/benchmark/runs --mode $mode --metric $metric --alternative greater; echo; done
+      # The post's tests: one-sided (arm > xent), one pair per dataset, seeds averaged; PGR where the ceiling − weak
+      # gap is established (elsewhere it divides by noise), test AUC on every dataset.
+      { echo "## PGR (AUC), dataset settings with an established gap"; echo
+        $w2s compare --runs-dir docs/benchmark/runs --mode $mode --metric pgr_auc --alternative greater --established-gap \
+          || echo "No $mode dataset setting has an established gap."
+        echo; echo "## Test AUC, every dataset setting"; echo
+        $w2s compare --runs-dir docs/benchmark/runs --mode $mode --metric test_auc --alternative greater
       } > docs/benchmark/compare-$mode.md.tmp 2>/dev/null && mv docs/benchmark/compare-$mode.md.tmp docs/benchmark/compare-$mode.md \
         || { rm -f docs/benchmark/compare-$mode.md.tmp; echo "no finished $mode runs to compare"; }
     done

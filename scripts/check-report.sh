@@ -78,6 +78,12 @@ lacks "report --dataset sst2" "$work/sst2.html" "twitter_sentiment"
 has "report --dataset sst2" "$work/sst2.html" "sst2-head-s1-"
 check "report of a missing runs directory fails" bash -c '! "$1" report --runs-dir "$2/nowhere" --output "$2/x.html"' _ "$w2s" "$work"
 check "no report written for a missing runs directory" test ! -e "$work/x.html"
+check "report into a folder not made yet" bash -c '"$1" report --runs-dir "$2" --output "$3/new/folder/r.html" && test -s "$3/new/folder/r.html"' _ "$w2s" "$runs" "$work"
+# PGR tests only where the ceiling − weak gap is established: the table says how many settings it kept, or the
+# command says none qualifies (these small models may not separate).
+"$w2s" compare --runs-dir "$runs" --metric pgr_auc --established-gap >"$work/gap.log" 2>&1
+check "compare --established-gap: its table and how many settings it kept, or why none" \
+  bash -c '{ [ "$1" = 0 ] && grep -qE "Only the [0-9]+ of 2 dataset settings whose ceiling − weak gap is established" "$2"; } || { [ "$1" != 0 ] && grep -qF "compare without --established-gap" "$2"; }' _ $? "$work/gap.log"
 
 "$w2s" results --runs-dir "$runs" --format csv >"$work/results.csv" 2>/dev/null
 "$w2s" results --runs-dir "$runs" --format jsonl >"$work/results.jsonl" 2>/dev/null

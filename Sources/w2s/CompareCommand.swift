@@ -30,10 +30,12 @@ struct CompareCommand: ParsableCommand {
     var alternative: Alternative = .twoSided
     @Option(help: "What one pair stands for: dataset (a dataset setting, seeds averaged first) or seed (every run).")
     var unit: ComparisonUnit = .dataset
+    @Flag(help: "Only dataset settings whose ceiling − weak gap is established (its 95% interval excludes 0 on every seed): where PGR measures something. The post likewise leaves out datasets where every model saturates.")
+    var establishedGap = false
     @Option(help: "Also write an SVG bar chart of every compared value to this file.") var chart: String?
 
     func run() throws {
         try Execution.printComparison(runsDirectory: runsDir, metric: metric, baseline: baseline, dataset: dataset, mode: mode,
-                                      alternative: alternative, unit: unit, chart: chart)
+                                      alternative: alternative, unit: unit, establishedGapOnly: establishedGap, chart: chart)
     }
 }

@@ -87,22 +87,27 @@ enum Execution {
         report.baseline = baseline
         report.alternative = alternative
         report.reproduce = { RunCommandLine.reproduction($0, runsDirectory: runsDirectory) }
-        try Data(report.render().utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        try AtomicFile.write(Data(report.render().utf8), to: URL(fileURLWithPath: output))
         let finished = runs.filter { $0.record.status == .finished }.count
         print("Report: \(output) (\(runs.count) runs, \(finished) finished\(datasets.isEmpty ? "" : ", datasets \(datasets.joined(separator: ", "))"))")
     }
 
     /// `w2s compare`: each arm against the baseline, one pair per dataset setting (seeds averaged) or per run.
     static func printComparison(runsDirectory: String, metric: String, baseline: String, dataset: String?, mode: TrainingMode?,
-                                alternative: Alternative, unit: ComparisonUnit, chart: String?) throws {
+                                alternative: Alternative, unit: ComparisonUnit, establishedGapOnly: Bool, chart: String?) throws {
         let store = try openStore(runsDirectory: runsDirectory)
-        let runs = store.runs(dataset: dataset, mode: mode)
+        let all = store.runs(dataset: dataset, mode: mode)
+        let runs = establishedGapOnly ? RunRecord.withEstablishedGap(all) : all
+        if establishedGapOnly && !runs.contains(where: { $0.status == .finished }) {
+            throw ExperimentError.invalid("none of the \(Set(all.filter { $0.status == .finished }.map(\.settingAcrossSeeds)).count) finished dataset settings in \(runsDirectory) "
+                                          + "has an established ceiling − weak gap (its 95% interval above 0 on every seed); compare without --established-gap")
+        }
         let modes = Set(runs.filter { $0.status == .finished }.map(\.mode))
         if modes.count > 1 {
             StandardError.write("note: these runs use \(modes.count) training modes (\(modes.sorted().joined(separator: ", "))), pooled below; "
                                 + "a dataset run in two modes counts twice. Compare one mode at a time with --mode.\n")
         }
-        let comparisons = try store.compare(metric: metric, baseline: baseline, dataset: dataset, mode: mode, alternative: alternative, unit: unit)
+        let comparisons = try ArmComparison.compare(runs, metric: metric, baseline: baseline, alternative: alternative, unit: unit)
         func f(_ x: Double?) -> String { x.map { String(format: "%.4g", $0) } ?? "n/a" }
         func spread(_ values: [Double]) -> String {
             let (mean, sd) = meanAndStandardDeviation(values)
@@ -115,10 +120,11 @@ enum Execution {
             print("| \(c.arm) | \(c.pairs.count) | \(spread(c.pairs.map(\.arm))) | \(spread(c.pairs.map(\.baseline))) | \(String(format: "%+.4f", c.meanDifference)) | \(wins)/\(c.pairs.count) | \(f(c.tTest?.statistic)) | \(f(c.tTest?.pValue)) | \(f(c.wilcoxon?.statistic)) | \(f(c.wilcoxon?.pValue)) |")
         }
         if let chart {
-            try Data(ArmComparison.chart(comparisons).utf8).write(to: URL(fileURLWithPath: chart), options: .atomic)
+            try AtomicFile.write(Data(ArmComparison.chart(comparisons).utf8), to: URL(fileURLWithPath: chart))
             print("\nChart: \(chart)")
         }
-        print("\nMetric \(metric), baseline \(baseline). n counts pairs; one pair per \(unit.explanation). Arms pair only within runs of the same setting (all but the arms equal); the newest run of a setting counts. \(alternative.rawValue) tests; n/a: fewer than two pairs or constant differences.")
+        print("\nMetric \(metric), baseline \(baseline). n counts pairs; one pair per \(unit.explanation). Arms pair only within runs of the same setting (all but the arms equal); the newest run of a setting counts. \(alternative.rawValue) tests; n/a: fewer than two pairs or constant differences."
+              + (establishedGapOnly ? " Only the \(Set(runs.map(\.settingAcrossSeeds)).count) of \(Set(all.filter { $0.status == .finished }.map(\.settingAcrossSeeds)).count) dataset settings whose ceiling − weak gap is established (its 95% interval excludes 0 on every seed)." : ""))
         printMisfitGain(MisfitGain.compute(runs))
     }
 

@@ -118,6 +118,36 @@ final class ComparisonTests: XCTestCase {
         XCTAssertEqual(store.runs(dataset: "wic", mode: .lora).map(\.id), ["wic-lora"])
     }
 
+    /// `--established-gap` keeps the dataset settings whose ceiling − weak interval excludes 0 on every seed, each seed
+    /// read from its newest run; a setting with a seed without an interval is judged by the seeds that have one, one
+    /// without any is left out.
+    func testEstablishedGapKeepsSettingsWhoseIntervalExcludesZeroOnEverySeed() throws {
+        let store = try RunStore(root: root)
+        func arms(gapLow: Double?, logconf: Double) -> [String: [String: Double]] {
+            ["ceiling": gapLow.map { ["test_auc": 0.9, RunRecord.gapLowerEndMetric: $0] } ?? ["test_auc": 0.9],
+             "student-xent": ["pgr_auc": 0.5], "student-logconf": ["pgr_auc": logconf]]
+        }
+        // sst2: both seeds above 0. boolq: seed 1 below. sciq: seed 0's first run below, its rerun above. wic: none.
+        try record(store, "sst2-0", created: "1", dataset: "sst2", seed: 0, arms(gapLow: 0.02, logconf: 0.6))
+        try record(store, "sst2-1", created: "1", dataset: "sst2", seed: 1, arms(gapLow: 0.01, logconf: 0.7))
+        try record(store, "boolq-0", created: "1", dataset: "boolq", seed: 0, arms(gapLow: 0.03, logconf: 9))
+        try record(store, "boolq-1", created: "1", dataset: "boolq", seed: 1, arms(gapLow: -0.01, logconf: 9))
+        try record(store, "sciq-0-old", created: "1", dataset: "sciq", seed: 0, arms(gapLow: -0.02, logconf: 0.4))
+        try record(store, "sciq-0-new", created: "2", dataset: "sciq", seed: 0, arms(gapLow: 0.04, logconf: 0.4))
+        try record(store, "wic-0", created: "1", dataset: "wic", seed: 0, arms(gapLow: nil, logconf: 9))
+        try record(store, "anli-0", created: "1", dataset: "anli", seed: 0, status: .failed, arms(gapLow: 0.5, logconf: 9))
+        let runs = store.runs()
+        let kept = RunRecord.withEstablishedGap(runs)
+        XCTAssertEqual(Set(kept.map(\.dataset)), ["sst2", "sciq"])
+        XCTAssertEqual(RunRecord.settingsWithEstablishedGap(runs).count, 2)
+        let c = try XCTUnwrap(try ArmComparison.compare(kept, metric: "pgr_auc", baseline: "student-xent").first { $0.arm == "student-logconf" })
+        XCTAssertEqual(c.pairs.map(\.run), [label("sciq"), label("sst2")])
+        XCTAssertEqual(c.meanDifference, (-0.1 + 0.15) / 2, accuracy: 1e-12)
+        XCTAssertTrue(RunRecord.gapEstablished(lowerEnds: [0.01, 0.2]))
+        XCTAssertFalse(RunRecord.gapEstablished(lowerEnds: [0.01, 0]))
+        XCTAssertFalse(RunRecord.gapEstablished(lowerEnds: []))
+    }
+
     func testArmsPairOnlyWithinOneSetting() throws {
         func config(_ sizes: [Int], _ losses: [LossKind]) -> ExperimentConfig {
             var c = ExperimentConfig(dataset: "sst2", sizes: SplitSizes(weakTrain: sizes[0], strongTrain: sizes[1], validation: sizes[2], test: sizes[3]),

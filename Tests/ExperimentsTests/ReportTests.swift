@@ -268,16 +268,19 @@ final class ReportTests: XCTestCase {
         let section = try XCTUnwrap(html.range(of: "id=\"comparison\"")).upperBound
         let comparison = String(html[section...]).components(separatedBy: "id=\"agreement\"")[0]
         XCTAssertTrue(comparison.contains(escaped(ComparisonUnit.dataset.explanation)))
-        XCTAssertTrue(comparison.contains("n = 3 dataset settings"))
         XCTAssertTrue(comparison.contains("one-sided"))
-        XCTAssertTrue(comparison.contains("PGR (AUC)") && comparison.contains("test AUC"))
-        // logconf against xent on PGR: wins on sst2 and boolq, not on the third; n = 3 pairs.
-        let row = try XCTUnwrap(comparison.components(separatedBy: "<tr>").first { $0.contains(">student-logconf<") })
-        XCTAssertTrue(row.contains(">3<"), row)
-        XCTAssertTrue(row.contains(">2/3<"), row)
-        let expected = try ArmComparison.compare(try runs().map(\.record), metric: "pgr_auc", baseline: "student-xent",
-                                                 alternative: .greater).first { $0.arm == "student-logconf" }!
-        XCTAssertEqual(expected.pairs.count, 3)
+        let pgr = try XCTUnwrap(comparison.components(separatedBy: "<h3>PGR (AUC)</h3>").dropFirst().first).components(separatedBy: "<h3>")[0]
+        let auc = try XCTUnwrap(comparison.components(separatedBy: "<h3>test AUC</h3>").dropFirst().first).components(separatedBy: "<h3>")[0]
+        // Test AUC pairs all three datasets; PGR only the two whose gap is established (not boolq: 0/2).
+        XCTAssertTrue(auc.contains("n = 3 dataset settings") && !auc.contains("left out"), auc)
+        XCTAssertTrue(pgr.contains("n = 2 dataset settings") && pgr.contains("left out: boolq."), pgr)
+        // logconf against xent on PGR: wins on sst2, not on the third; n = 2 pairs.
+        let row = try XCTUnwrap(pgr.components(separatedBy: "<tr>").first { $0.contains(">student-logconf<") })
+        XCTAssertTrue(row.contains(">2<"), row)
+        XCTAssertTrue(row.contains(">1/2<"), row)
+        let expected = try ArmComparison.compare(RunRecord.withEstablishedGap(try runs().map(\.record)), metric: "pgr_auc",
+                                                 baseline: "student-xent", alternative: .greater).first { $0.arm == "student-logconf" }!
+        XCTAssertEqual(expected.pairs.count, 2)
         XCTAssertTrue(row.contains(String(format: "%+.3f", expected.meanDifference)), row)
         XCTAssertTrue(row.contains(String(format: "%.3f", expected.tTest!.pValue)), row)
         // Arms run on one dataset only still state their n.
@@ -308,8 +311,9 @@ final class ReportTests: XCTestCase {
             .components(separatedBy: "<h3>")[0]
         let lora = try XCTUnwrap(comparison.components(separatedBy: "<h3>PGR (AUC) — lora mode</h3>").dropFirst().first)
             .components(separatedBy: "<h3>")[0]
-        // Head mode: the three datasets as before; LoRA: its two, where logconf (0.6) beats xent (0.5) on both.
-        XCTAssertTrue(head.contains("n = 3 dataset settings"), head)
+        // Head mode: the two datasets with an established gap as before; LoRA: its two (boolq's gap established there),
+        // where logconf (0.6) beats xent (0.5) on both.
+        XCTAssertTrue(head.contains("n = 2 dataset settings"), head)
         XCTAssertTrue(lora.contains("n = 2 dataset settings"), lora)
         let loraRow = try XCTUnwrap(lora.components(separatedBy: "<tr>").first { $0.contains(">student-logconf<") })
         XCTAssertTrue(loraRow.contains(">2/2<") && loraRow.contains(">+0.100<"), loraRow)

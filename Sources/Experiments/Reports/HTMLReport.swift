@@ -158,7 +158,7 @@ public struct HTMLReport {
                 .number(Double(d.seeds.count), "\(d.seeds.count)"),
                 .number(weak?.mean, ReportFormat.number(weak?.mean)), .number(ceiling?.mean, ReportFormat.number(ceiling?.mean)),
                 .number(gap, ReportFormat.number(gap), cssClass: (gap ?? 1) <= 0 ? "neg" : nil),
-                established(d.arm(Arm.ceiling.id)?.values("gap_auc_ci_low") ?? []),
+                established(d.gapLowerEnds),
             ]
             row += arms.map { id in
                 let s = d.arm(id)?.spread("pgr_auc")
@@ -370,8 +370,12 @@ public struct HTMLReport {
             for mode in modes {
                 let title = Self.metricName(metric) + (modes.count > 1 ? " — \(mode) mode" : "")
                 html += "<h3>\(HTML.escape(title))</h3>\n"
-                html += comparisonTables(metric: metric, records: records.filter { $0.mode == mode },
-                                         inverted: datasets.filter { $0.ceilingBeatsWeak == false && $0.mode == mode })
+                // PGR only where it measures something: over a gap within the test set's noise it can take any value
+                // and would dominate a mean (the post likewise leaves out datasets where every model saturates).
+                let inMode = records.filter { $0.mode == mode }
+                let gapOnly = metric.hasPrefix("pgr")
+                let leftOut = gapOnly ? datasets.filter { $0.mode == mode && !$0.gapEstablished }.map(\.label) : []
+                html += comparisonTables(metric: metric, records: gapOnly ? RunRecord.withEstablishedGap(inMode) : inMode, leftOut: leftOut)
             }
         }
         return html
@@ -385,7 +389,10 @@ public struct HTMLReport {
     }
 
     /// One metric's comparison table and wins matrix over these records.
-    func comparisonTables(metric: String, records: [RunRecord], inverted: [ReportDataset]) -> String {
+    func comparisonTables(metric: String, records: [RunRecord], leftOut: [String]) -> String {
+        let note = leftOut.isEmpty ? "" : "<p class=\"caveat\">Only dataset settings whose ceiling − weak gap is established (its 95% interval "
+            + "excludes 0 on every seed); left out: \(leftOut.map(HTML.escape).joined(separator: ", ")). The test AUC comparison includes them.</p>\n"
+        guard records.contains(where: { $0.status == .finished }) else { return note + "<p>No dataset setting to compare.</p>\n" }
         let comparisons: [ArmComparison]
         do {
             // Students and interventions only: weak and ceiling have a test AUC too, but they are the reference points.
@@ -400,7 +407,7 @@ public struct HTMLReport {
             return "<p>No other arm shares a setting with \(HTML.escape(baseline)).</p>\n"
         }
         let n = Set(comparisons.flatMap { $0.pairs.map(\.run) }).count
-        var html = "<p class=\"muted\">Unit: \(HTML.escape(ComparisonUnit.dataset.explanation)); n = \(n) dataset setting\(n == 1 ? "" : "s") in all.</p>\n"
+        var html = note + "<p class=\"muted\">Unit: \(HTML.escape(ComparisonUnit.dataset.explanation)); n = \(n) dataset setting\(n == 1 ? "" : "s") in all.</p>\n"
         let rows = comparisons.map { c -> [HTML.Table.Cell] in
             let wins = c.pairs.filter { $0.arm > $0.baseline }.count
             let a = meanAndStandardDeviation(c.pairs.map(\.arm)), b = meanAndStandardDeviation(c.pairs.map(\.baseline))
@@ -425,10 +432,6 @@ public struct HTMLReport {
             .init(title: "W+", help: "sum of the ranks of positive differences", numeric: true),
             .init(title: "p (Wilcoxon)", help: side, numeric: true),
         ], rows: rows).render()
-        if metric.hasPrefix("pgr"), !inverted.isEmpty {
-            html += "<p class=\"caveat\">PGR of \(inverted.map { HTML.escape($0.label) }.joined(separator: ", ")) divides by a gap ≤ 0 "
-                + "(the ceiling does not beat the weak supervisor) and is paired here as it is; the test AUC comparison does not depend on the gap.</p>\n"
-        }
         html += winsMatrix(comparisons)
         return html
     }

@@ -30,12 +30,11 @@ struct ReportDataset {
         return ceiling.mean > weak.mean
     }
 
-    /// Whether the ceiling − weak gap is established: its paired bootstrap interval excludes 0 on every seed (false when
-    /// no seed recorded one).
-    var gapEstablished: Bool {
-        let lowerEnds = arm(Arm.ceiling.id)?.values("gap_auc_ci_low") ?? []
-        return !lowerEnds.isEmpty && lowerEnds.allSatisfy { $0 > 0 }
-    }
+    /// The lower end of the ceiling − weak gap's paired bootstrap interval, per seed that recorded one.
+    var gapLowerEnds: [Double] { arm(Arm.ceiling.id)?.values(RunRecord.gapLowerEndMetric) ?? [] }
+
+    /// Whether the ceiling − weak gap is established (`RunRecord.gapEstablished(lowerEnds:)`).
+    var gapEstablished: Bool { RunRecord.gapEstablished(lowerEnds: gapLowerEnds) }
 
     /// Groups the finished runs by dataset setting, ordered by label.
     static func group(_ runs: [StoredRun]) -> [ReportDataset] {

@@ -67,6 +67,39 @@ public struct RunRecord: Codable, Sendable, Hashable {
     }
 }
 
+extension RunRecord {
+    /// The ceiling's metric holding the lower end of the 95% paired bootstrap interval of ceiling − weak test AUC.
+    public static let gapLowerEndMetric = "gap_auc_ci_low"
+
+    /// Whether a dataset setting's ceiling − weak gap is established, given that lower end on each of its seeds: the
+    /// interval excludes 0 on every seed (false when no seed recorded one). Only there does PGR measure something;
+    /// elsewhere it divides by a gap within the test set's noise. The report's overview and `w2s compare
+    /// --established-gap` both decide by this.
+    public static func gapEstablished(lowerEnds: [Double]) -> Bool {
+        !lowerEnds.isEmpty && lowerEnds.allSatisfy { $0 > 0 }
+    }
+
+    /// The settings across seeds (`settingAcrossSeeds`) among `runs` whose gap is established, each seed read from
+    /// its newest finished run that recorded the interval (as comparisons count the newest run of a setting).
+    public static func settingsWithEstablishedGap(_ runs: [RunRecord]) -> Set<String> {
+        var newest: [String: RunRecord] = [:]   // setting (one seed) → newest finished run with an interval
+        for run in runs where run.status == .finished && run.metrics[Arm.ceiling.id]?[gapLowerEndMetric] != nil {
+            if let seen = newest[run.setting], (seen.created, seen.id) > (run.created, run.id) { continue }
+            newest[run.setting] = run
+        }
+        let bySetting = Dictionary(grouping: newest.values, by: \.settingAcrossSeeds)
+        return Set(bySetting.filter { gapEstablished(lowerEnds: $0.value.compactMap { $0.metrics[Arm.ceiling.id]?[gapLowerEndMetric] }) }.keys)
+    }
+
+    /// The runs of the dataset settings whose gap is established: what `w2s compare --established-gap` compares (the
+    /// post likewise leaves out datasets where every model saturates; a PGR over a gap within the test set's noise can
+    /// take any value).
+    public static func withEstablishedGap(_ runs: [RunRecord]) -> [RunRecord] {
+        let kept = settingsWithEstablishedGap(runs)
+        return runs.filter { kept.contains($0.settingAcrossSeeds) }
+    }
+}
+
 extension RunSummary {
     /// What the run store keeps of a summary: every arm's metrics under its id.
     var storedMetrics: [String: [String: Double]] {
@@ -74,7 +107,9 @@ extension RunSummary {
             Arm.weak.id: ["test_auc": weak.auc, "test_accuracy": weak.accuracy],
             Arm.ceiling.id: ["test_auc": ceiling.auc, "test_accuracy": ceiling.accuracy, "gap_auc": ceiling.auc - weak.auc],
         ]
-        if let g = gapAUCInterval { stored[Arm.ceiling.id]!["gap_auc_ci_low"] = g.lower; stored[Arm.ceiling.id]!["gap_auc_ci_high"] = g.upper }
+        if let g = gapAUCInterval {
+            stored[Arm.ceiling.id]![RunRecord.gapLowerEndMetric] = g.lower; stored[Arm.ceiling.id]!["gap_auc_ci_high"] = g.upper
+        }
         for a in (weakMembers ?? []) + students + methods {
             var m = ["test_auc": a.test.auc, "test_accuracy": a.test.accuracy,
                      "agreement": a.agreement.overall, "agreement_supervisor_correct": a.agreement.whereSupervisorCorrect,
