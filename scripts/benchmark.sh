@@ -15,6 +15,7 @@
 #                                        tests of every loss and intervention against xent (compare-MODE.md)
 #   scripts/benchmark.sh table MODE [RUNS]  RESULTS.md's per-dataset table of one mode (head, lora), markdown, from
 #                                        RUNS (default docs/benchmark/runs)
+#   scripts/benchmark.sh timings [RUNS]  wall and CPU seconds per stage and mode, and per run, markdown
 set -euo pipefail
 cd "$(dirname "$0")/.."
 w2s=${W2S:-.build/release/w2s}
@@ -117,5 +118,32 @@ case "${1:-}" in
       | awk -F'\t' '{ printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; print "" }
                     NR == 1 { printf "|"; for (i = 1; i <= NF; i++) printf "---|"; print "" }'
     ;;
-  *) sed -n '2,15p' "$0"; exit 2 ;;
+  timings)
+    # Wall and CPU seconds per stage of a run, per mode and kind of stage (a stage reused from an earlier run carries
+    # the cost it had there), then per mode the runs' wall time from start to finish and its sum: what a reader needs
+    # to plan a larger run. Head mode's heads train on stored activations in well under a second; its cost is the
+    # activations, which LoRA's frozen-layer pass already stored for the same texts.
+    $w2s results --runs-dir "${2:-docs/benchmark/runs}" --sql "
+      SELECT r.mode AS mode,
+             CASE WHEN t.stage LIKE 'activations %' THEN 'activations (one model)' WHEN t.stage LIKE 'weak%' THEN 'weak'
+                  WHEN t.stage LIKE 'ceiling%' THEN 'ceiling' WHEN t.stage LIKE 'student-%' THEN 'student (one loss)'
+                  WHEN t.stage LIKE 'method:%' THEN 'intervention (one arm)' ELSE t.stage END AS stage,
+             count(*) AS n, printf('%.1f', avg(t.seconds)) AS 'wall s mean', printf('%.1f … %.1f', min(t.seconds), max(t.seconds)) AS 'wall s range',
+             printf('%.1f', avg(t.cpu_seconds)) AS 'CPU s mean'
+      FROM stage_timings t JOIN runs r ON r.id = t.run_id WHERE r.status = 'finished'
+      GROUP BY r.mode, 2
+      ORDER BY r.mode, CASE substr(stage, 1, 3) WHEN 'act' THEN 0 WHEN 'wea' THEN 1 WHEN 'cei' THEN 2 WHEN 'stu' THEN 3 ELSE 4 END" 2>/dev/null \
+      | awk -F'\t' '{ printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; print "" }
+                    NR == 1 { printf "|"; for (i = 1; i <= NF; i++) printf "---|"; print "" }'
+    echo
+    $w2s results --runs-dir "${2:-docs/benchmark/runs}" --sql "
+      SELECT mode, count(*) AS runs, count(DISTINCT dataset) AS datasets,
+             printf('%.1f', avg((julianday(finished) - julianday(created)) * 1440)) AS 'min per run',
+             printf('%.1f … %.1f', min((julianday(finished) - julianday(created)) * 1440), max((julianday(finished) - julianday(created)) * 1440)) AS 'range',
+             printf('%.1f', sum((julianday(finished) - julianday(created)) * 24)) AS 'hours in all'
+      FROM runs WHERE status = 'finished' GROUP BY mode ORDER BY mode" 2>/dev/null \
+      | awk -F'\t' '{ printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; print "" }
+                    NR == 1 { printf "|"; for (i = 1; i <= NF; i++) printf "---|"; print "" }'
+    ;;
+  *) sed -n '2,17p' "$0"; exit 2 ;;
 esac
