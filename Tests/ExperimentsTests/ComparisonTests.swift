@@ -148,6 +148,26 @@ final class ComparisonTests: XCTestCase {
         XCTAssertFalse(RunRecord.gapEstablished(lowerEnds: []))
     }
 
+    /// Linearity rows that restate another arm (ft(weak): the student; ft(gt): the ceiling; in head mode ft(weak)+lp(gt):
+    /// lp(gt)) are not compared; the rows that measure something are.
+    func testArmsThatRestateAnotherAreNotCompared() throws {
+        let store = try RunStore(root: root)
+        for (dataset, mode) in [("sst2", TrainingMode.head), ("sst2", .lora), ("boolq", .head), ("boolq", .lora)] {
+            var metrics: [String: [String: Double]] = ["student-xent": ["test_auc": 0.8]]
+            for (i, arm) in [Arm.Linearity.probeWeak, Arm.Linearity.probeTruth, Arm.Linearity.finetunedWeak, Arm.Linearity.finetunedWeakProbeTruth, Arm.Linearity.finetunedTruth].enumerated() {
+                metrics[arm.id] = ["test_auc": 0.75 + 0.02 * Double(i)]
+            }
+            try record(store, "\(dataset)-\(mode.rawValue)", created: "1", dataset: dataset, mode: mode, metrics)
+        }
+        func arms(_ mode: TrainingMode) throws -> [String] {
+            try store.compare(metric: "test_auc", baseline: "student-xent", mode: mode).map(\.arm)
+        }
+        XCTAssertEqual(try arms(.head), ["method:linearity:lp(gt)", "method:linearity:lp(weak)"])
+        XCTAssertEqual(try arms(.lora), ["method:linearity:ft(weak)+lp(gt)", "method:linearity:lp(gt)", "method:linearity:lp(weak)"])
+        XCTAssertEqual(Arm.restatement(of: "method:linearity:ft(gt)", mode: "lora"), "the ceiling")
+        XCTAssertNil(Arm.restatement(of: "student-logconf", mode: "head"))
+    }
+
     func testArmsPairOnlyWithinOneSetting() throws {
         func config(_ sizes: [Int], _ losses: [LossKind]) -> ExperimentConfig {
             var c = ExperimentConfig(dataset: "sst2", sizes: SplitSizes(weakTrain: sizes[0], strongTrain: sizes[1], validation: sizes[2], test: sizes[3]),

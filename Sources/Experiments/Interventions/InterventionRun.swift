@@ -278,23 +278,23 @@ final class InterventionRun {
         func lp(_ labels: [Float], _ train: Tensor, _ test: Tensor) throws -> [Float] {
             try LogisticRegression(features: train, labels: labels, penalty: penalty).predict(test)
         }
-        let row = { (variant: String) in Arm.method("linearity", variant) }
+        let row = Arm.Linearity.self
         var rows = [
-            score(row("lp(weak)"), probabilities: try lp(weakTrain, features.train, features.test)),
-            score(row("lp(gt)"), probabilities: try lp(truthTrain, features.train, features.test)),
-            scorer.score(row("ft(weak)"), margins: student.margins(.test), description: "the \(loss) student", note: "the \(loss) student"),
+            score(row.probeWeak, probabilities: try lp(weakTrain, features.train, features.test)),
+            score(row.probeTruth, probabilities: try lp(truthTrain, features.train, features.test)),
+            scorer.score(row.finetunedWeak, margins: student.margins(.test), description: "the \(loss) student", note: "the \(loss) student"),
         ]
         if pipeline.config.mode == .head {
-            rows.append(score(row("ft(weak)+lp(gt)"), probabilities: try lp(truthTrain, features.train, features.test),
+            rows.append(score(row.finetunedWeakProbeTruth, probabilities: try lp(truthTrain, features.train, features.test),
                               note: "head mode keeps the backbone frozen, so this equals lp(gt)"))
         } else {
             // The student stage wrote them (a cached stage without them runs again: `WeakToStrongPipeline.stage`).
             let finetuned = try MatrixFile.read(pipeline.featuresURL(stageKey: student.key))
             let n = splits.strongTrain.count, v = splits.validation.count
-            rows.append(score(row("ft(weak)+lp(gt)"), probabilities: try lp(truthTrain, finetuned.rows(0..<n), finetuned.rows((n + v)..<finetuned.rows)),
+            rows.append(score(row.finetunedWeakProbeTruth, probabilities: try lp(truthTrain, finetuned.rows(0..<n), finetuned.rows((n + v)..<finetuned.rows)),
                               note: "probe on the weak-finetuned student's activations"))
         }
-        rows.append(scorer.score(row("ft(gt)"), margins: ceilingOut.margins(.test), description: "the strong ceiling", note: "the strong ceiling"))
+        rows.append(scorer.score(row.finetunedTruth, margins: ceilingOut.margins(.test), description: "the strong ceiling", note: "the strong ceiling"))
         return rows
     }
 
@@ -329,5 +329,31 @@ extension Tensor {
     func rows(_ range: Range<Int>) -> Tensor {
         let d = columns
         return Tensor(shape: [range.count, d], data: Array(data[(range.lowerBound * d)..<(range.upperBound * d)]))
+    }
+}
+
+extension Arm {
+    /// The rows of the linearity analysis (Burns et al. §5.2.3): linear probes (lp) on the pretrained strong model and
+    /// finetuning (ft), each on weak labels or ground truth.
+    public enum Linearity {
+        public static let probeWeak = Arm.method("linearity", "lp(weak)")
+        public static let probeTruth = Arm.method("linearity", "lp(gt)")
+        public static let finetunedWeak = Arm.method("linearity", "ft(weak)")
+        public static let finetunedWeakProbeTruth = Arm.method("linearity", "ft(weak)+lp(gt)")
+        public static let finetunedTruth = Arm.method("linearity", "ft(gt)")
+    }
+
+    /// What an arm restates when it is another arm of the same run under a second name, nil otherwise: linearity's
+    /// ft(weak) is the student of the interventions' loss, ft(gt) the ceiling, and in head mode, whose backbone stays
+    /// frozen, ft(weak)+lp(gt) is lp(gt). A run's own table keeps them (the analysis reads as one table); comparisons
+    /// against a student, PGR charts and PGR counts leave them out: there they would be a difference of exactly 0, or
+    /// the ceiling tested as if it were a method.
+    public static func restatement(of id: String, mode: String) -> String? {
+        switch id {
+        case Linearity.finetunedWeak.id: return "the student"
+        case Linearity.finetunedTruth.id: return "the ceiling"
+        case Linearity.finetunedWeakProbeTruth.id where mode == TrainingMode.head.rawValue: return Linearity.probeTruth.id
+        default: return nil
+        }
     }
 }

@@ -56,7 +56,8 @@ extension ArmComparison {
         // arm → setting → (newest record reporting it, value)
         var newest: [String: [String: (record: RunRecord, value: Double)]] = [:]
         for run in runs where run.status == .finished {
-            for (arm, values) in run.metrics {
+            // An arm that restates another under a second name (linearity's ft(weak), ft(gt)) is no comparison.
+            for (arm, values) in run.metrics where Arm.restatement(of: arm, mode: run.mode) == nil {
                 guard let value = values[metric], value.isFinite else { continue }
                 if let seen = newest[arm]?[run.setting], (seen.record.created, seen.record.id) > (run.created, run.id) { continue }
                 newest[arm, default: [:]][run.setting] = (run, value)

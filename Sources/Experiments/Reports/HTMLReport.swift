@@ -134,7 +134,10 @@ public struct HTMLReport {
     /// Arms with a PGR (students and interventions) across all datasets, in table order.
     func pgrArms(_ datasets: [ReportDataset]) -> [String] {
         let order = ReportDataset.armOrder(runs)
-        let ids = Set(datasets.flatMap { $0.arms.filter { $0.isStudentOrMethod && !$0.values("pgr_auc").isEmpty }.map(\.id) })
+        // Not the arms that restate another (linearity's ft(weak) is the student, ft(gt) the ceiling).
+        let ids = Set(datasets.flatMap { d in
+            d.arms.filter { $0.isStudentOrMethod && !$0.values("pgr_auc").isEmpty && Arm.restatement(of: $0.id, mode: d.mode) == nil }.map(\.id)
+        })
         return ids.sorted { (order[$0] ?? Int.max, $0) < (order[$1] ?? Int.max, $1) }
     }
 
