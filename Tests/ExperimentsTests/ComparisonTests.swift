@@ -155,7 +155,7 @@ final class ComparisonTests: XCTestCase {
         for (dataset, mode) in [("sst2", TrainingMode.head), ("sst2", .lora), ("boolq", .head), ("boolq", .lora)] {
             var metrics: [String: [String: Double]] = ["student-xent": ["test_auc": 0.8]]
             for (i, arm) in [Arm.Linearity.probeWeak, Arm.Linearity.probeTruth, Arm.Linearity.finetunedWeak, Arm.Linearity.finetunedWeakProbeTruth, Arm.Linearity.finetunedTruth].enumerated() {
-                metrics[arm.id] = ["test_auc": 0.75 + 0.02 * Double(i)]
+                metrics[arm.id] = ["test_auc": 0.75 + 0.02 * Double(i), "misfit": 0.01 * Double(i + 1), "gain_auc": 0.02 * Double(i)]
             }
             try record(store, "\(dataset)-\(mode.rawValue)", created: "1", dataset: dataset, mode: mode, metrics)
         }
@@ -164,6 +164,10 @@ final class ComparisonTests: XCTestCase {
         }
         XCTAssertEqual(try arms(.head), ["method:linearity:lp(gt)", "method:linearity:lp(weak)"])
         XCTAssertEqual(try arms(.lora), ["method:linearity:ft(weak)+lp(gt)", "method:linearity:lp(gt)", "method:linearity:lp(weak)"])
+        // Misfit against gain likewise, its pooled row included.
+        XCTAssertEqual(MisfitGain.compute(store.runs(dataset: nil, mode: .head)).map(\.arm),
+                       ["method:linearity:lp(gt)", "method:linearity:lp(weak)", MisfitGain.pooledName])
+        XCTAssertEqual(MisfitGain.compute(store.runs(dataset: nil, mode: .head)).last?.points.count, 4)
         XCTAssertEqual(Arm.restatement(of: "method:linearity:ft(gt)", mode: "lora"), "the ceiling")
         XCTAssertNil(Arm.restatement(of: "student-logconf", mode: "head"))
     }

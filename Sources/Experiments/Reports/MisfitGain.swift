@@ -36,7 +36,9 @@ public struct MisfitGain: Sendable {
         // arm → seed setting → newest record reporting a misfit for it
         var newest: [String: [String: RunRecord]] = [:]
         for run in runs where run.status == .finished {
-            for (arm, values) in run.metrics where values["misfit"] != nil && values["gain_auc"] != nil {
+            // Not arms that restate another (`Arm.restatement`): the pooled row would count them twice.
+            for (arm, values) in run.metrics where values["misfit"] != nil && values["gain_auc"] != nil
+                && Arm.restatement(of: arm, mode: run.mode) == nil {
                 if let seen = newest[arm]?[run.setting], (seen.created, seen.id) > (run.created, run.id) { continue }
                 newest[arm, default: [:]][run.setting] = run
             }
