@@ -341,9 +341,11 @@ final class ReportTests: XCTestCase {
         }
         // Weak 0.01 lower in both: finetuned higher on 0 of 2.
         XCTAssertTrue(try row("weak test AUC").contains(">0/2<"))
-        // Students both modes trained, xent first; the third dataset and the head-only loss variant are not paired.
+        // Students both modes trained, xent first; the third dataset and the head-only loss variant are not paired. Their
+        // PGRs only where both modes established the gap: sst2, not boolq (not established in head mode).
+        XCTAssertTrue(try row("student-xent test AUC").contains(">2<"))
         let xentPGR = try row("student-xent PGR (AUC)")
-        XCTAssertTrue(xentPGR.contains(">2<"), xentPGR)
+        for text in [">1<", ">1/1<", ">0.450<", ">0.500<"] { XCTAssertTrue(xentPGR.contains(text), "\(text) in \(xentPGR)") }
         XCTAssertLessThan(try XCTUnwrap(finetuning.range(of: ">student-xent test AUC<")).lowerBound,
                           try XCTUnwrap(finetuning.range(of: ">student-logconf test AUC<")).lowerBound)
         XCTAssertFalse(finetuning.contains("warm-up"))

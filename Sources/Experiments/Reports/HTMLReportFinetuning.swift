@@ -64,13 +64,16 @@ extension HTMLReport {
         var html = "<p class=\"note\">Datasets run both with a frozen backbone and a linear head (head mode) and finetuned, with the same "
             + "models, split sizes and maximum length; means over the seeds both ran. Finetuning changes the weak supervisor too, so the "
             + "students learn from other labels. Across datasets, for each way of finetuning: one pair per dataset, two-sided paired "
-            + "t-test and Wilcoxon signed-rank on finetuned − head.</p>\n"
+            + "t-test and Wilcoxon signed-rank on finetuned − head; PGR rows only over datasets whose ceiling − weak gap is established "
+            + "in both modes.</p>\n"
         // One block of rows per way of finetuning (K, head input): a head-mode setting paired with two finetuned
         // variants is two comparisons, never one pooled sample.
         let variants = Dictionary(grouping: pairs, by: \.tunedName)
         let summary = variants.keys.sorted().flatMap { variant in
             quantities.compactMap { q -> [HTML.Table.Cell]? in
-                let values = variants[variant]!.compactMap { $0.means(q.arm, q.metric) }
+                // PGR only where it measures something in both modes (`RunRecord.gapEstablished`).
+                let values = variants[variant]!.filter { !q.metric.hasPrefix("pgr") || $0.head.gapEstablished && $0.tuned.gapEstablished }
+                    .compactMap { $0.means(q.arm, q.metric) }
                 guard !values.isEmpty else { return nil }
                 let h = values.map(\.head), t = values.map(\.tuned)
                 let higher = values.filter { $0.tuned > $0.head }.count
