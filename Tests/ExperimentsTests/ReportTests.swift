@@ -328,6 +328,30 @@ final class ReportTests: XCTestCase {
         XCTAssertFalse(single.contains("id=\"finetuning\""))
     }
 
+    /// Linearity rows that restate another arm are not counted, charted or shown in the overview where they restate it:
+    /// ft(gt) (the ceiling) nowhere, ft(weak)+lp(gt) in LoRA mode only (in head mode it is lp(gt)).
+    func testRestatingArmsAreLeftOutOfOverviewCountsAndCharts() throws {
+        var runs = try runsInTwoModes()
+        for i in runs.indices where runs[i].record.status == .finished {
+            for arm in [Arm.Linearity.probeTruth, Arm.Linearity.finetunedWeakProbeTruth, Arm.Linearity.finetunedTruth] {
+                runs[i].record.metrics[arm.id] = ["test_auc": 0.8, "pgr_auc": arm == Arm.Linearity.finetunedTruth ? 1 : 0.3]
+            }
+        }
+        let html = HTMLReport(source: "r", runs: runs).render()
+        let overview = try section(html, "overview")
+        let counts = try XCTUnwrap(overview.components(separatedBy: "PGR &gt; 0").dropFirst().first)
+        let head = try XCTUnwrap(counts.components(separatedBy: "lora mode:").first), lora = try XCTUnwrap(counts.components(separatedBy: "lora mode:").last)
+        XCTAssertTrue(head.contains("lp(gt) 3 of 3") && !head.contains("ft(weak)+lp(gt)"), head)
+        XCTAssertTrue(lora.contains("ft(weak)+lp(gt) 2 of 2"), lora)
+        XCTAssertFalse(overview.contains("ft(gt)"), "the ceiling restated")
+        let sst2Head = try XCTUnwrap(overview.components(separatedBy: "<tr>").first { $0.contains("sst2") && $0.contains(" head ") })
+        XCTAssertEqual(sst2Head.components(separatedBy: ">0.30<").count - 1, 1, "lp(gt) shown, ft(weak)+lp(gt) blank: \(sst2Head)")
+        let charts = try section(html, "pgr")
+        XCTAssertFalse(charts.contains("ft(gt)"))
+        let headChart = try XCTUnwrap(charts.components(separatedBy: "— lora mode").first)
+        XCTAssertFalse(headChart.contains("ft(weak)+lp(gt)"), headChart)
+    }
+
     func testHeadModeAgainstFinetuning() throws {
         let finetuning = try section(HTMLReport(source: "r", runs: try runsInTwoModes()).render(), "finetuning")
         func row(_ name: String) throws -> String {

@@ -164,7 +164,7 @@ public struct HTMLReport {
                 established(d.gapLowerEnds),
             ]
             row += arms.map { id in
-                let s = d.arm(id)?.spread("pgr_auc")
+                let s = Arm.restatement(of: id, mode: d.mode) == nil ? d.arm(id)?.spread("pgr_auc") : nil
                 return .number(s?.mean, ReportFormat.number(s?.mean, digits: 2), cssClass: (s?.mean ?? 0) < 0 ? "neg" : nil)
             }
             return row
@@ -186,6 +186,7 @@ public struct HTMLReport {
         let lines = modes.map { mode -> String in
             let subset = datasets.filter { $0.mode == mode }
             let counts = arms.compactMap { id -> String? in
+                guard Arm.restatement(of: id, mode: mode) == nil else { return nil }
                 let means = subset.compactMap { d in d.arm(id)?.spread("pgr_auc").map { (established: d.gapEstablished, pgr: $0.mean) } }
                 guard !means.isEmpty else { return nil }
                 let onEstablished = means.filter(\.established)
