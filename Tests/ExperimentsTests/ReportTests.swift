@@ -352,6 +352,34 @@ final class ReportTests: XCTestCase {
         XCTAssertFalse(headChart.contains("ft(weak)+lp(gt)"), headChart)
     }
 
+    /// A PGR chart too wide for a page wraps into panels that each fit 1,300 px, on one y axis, every dataset in one.
+    func testWidePGRChartWrapsIntoPanelsOnOneAxis() throws {
+        let names = (0..<8).map { "task\($0)" }
+        let runs = try names.enumerated().map { i, name in
+            try finished(name, seed: 0, weak: 0.6, ceiling: 0.8, students: ["xent": numbers(0.7, pgr: 0.5), "logconf": numbers(0.7, pgr: 0.1 * Double(i) - 0.3)],
+                         probe: numbers(0.65, pgr: i == 7 ? 1.6 : 0.2), created: "2025-01-01T00:00:00Z")
+        }
+        let charts = try section(HTMLReport(source: "r", runs: runs).render(), "pgr")
+        let svgs = charts.components(separatedBy: "<svg ").dropFirst().map { $0.components(separatedBy: "</svg>")[0] }
+        XCTAssertEqual(svgs.count, 2, "three arms: seven datasets fit one panel")
+        XCTAssertTrue(svgs[0].contains("(1 of 2)") && svgs[1].contains("(2 of 2)"))
+        func attribute(_ svg: String, _ name: String) throws -> Double {
+            let value = try XCTUnwrap(svg.components(separatedBy: "\(name)=\"").dropFirst().first?.components(separatedBy: "\"").first)
+            return try XCTUnwrap(Double(value))
+        }
+        for svg in svgs { XCTAssertLessThanOrEqual(try attribute(svg, "width"), 1300) }
+        // One axis: task7's probe at 1.6 sets the top for both panels (y up to 1.75, ticks every 0.5; the first panel
+        // alone would stop at 1).
+        func ticks(_ svg: String) -> [String] {
+            svg.components(separatedBy: "text-anchor=\"end\" fill=\"#444\">").dropFirst().map { $0.components(separatedBy: "<")[0] }
+        }
+        XCTAssertEqual(ticks(svgs[0]), ticks(svgs[1]))
+        XCTAssertEqual(ticks(svgs[0]).last, "1.50")
+        for name in names {
+            XCTAssertEqual(svgs.map { $0.components(separatedBy: ">\(name)</text>").count - 1 }.reduce(0, +), 1, name)
+        }
+    }
+
     func testHeadModeAgainstFinetuning() throws {
         let finetuning = try section(HTMLReport(source: "r", runs: try runsInTwoModes()).render(), "finetuning")
         func row(_ name: String) throws -> String {

@@ -20,13 +20,42 @@ extension Charts {
         var tooltip: String = ""
     }
 
+    /// A bar's width and a group's width for this many series: one formula for drawing and for splitting into panels.
+    static func barLayout(series: Int) -> (bar: Double, group: Double) {
+        let bar = max(6, min(30, 150 / Double(max(1, series))))
+        return (bar, bar * Double(series) + 28)
+    }
+
+    /// The y range that spans these bars, their dots and the references (0 and 1 always), in quarters, within `clip`.
+    static func barRange(_ groups: [BarGroup], references: [(value: Double, label: String)], clip: ClosedRange<Double>) -> ClosedRange<Double> {
+        let everything = groups.flatMap { $0.bars.flatMap { [$0.value] + $0.points } }.filter(\.isFinite) + references.map(\.value)
+        let lo = min(0, everything.min() ?? 0), hi = max(1, everything.max() ?? 1)
+        return max(clip.lowerBound, (lo * 4).rounded(.down) / 4)...min(clip.upperBound, (hi * 4).rounded(.up) / 4)
+    }
+
+    /// A grouped bar chart too wide for a page (24 datasets × 17 arms is ~4,700 px) as panels of consecutive groups
+    /// that each fit `maxWidth` pixels, all on one y axis so bars compare across panels; one panel when it fits.
+    static func barPanels(title: String, yLabel: String, series: [String], groups: [BarGroup],
+                          references: [(value: Double, label: String)] = [], clip: ClosedRange<Double> = -1...2,
+                          maxWidth: Double = 1300) -> [String] {
+        // The plot's share of the width: the axis (62 px), the gap (24) and the legend (at most 380) take the rest.
+        let perPanel = max(1, Int((maxWidth - 62 - 24 - 380) / barLayout(series: series.count).group))
+        let panels = stride(from: 0, to: max(1, groups.count), by: perPanel).map { Array(groups[$0..<min($0 + perPanel, groups.count)]) }
+        let range = barRange(groups, references: references, clip: clip)
+        return panels.enumerated().map { i, panel in
+            groupedBars(title: title + (panels.count > 1 ? " (\(i + 1) of \(panels.count))" : ""), yLabel: yLabel, series: series,
+                        groups: panel, references: references, clip: clip, yRange: range)
+        }
+    }
+
     /// Vertical bars grouped along x, with the individual values as dots and dashed reference lines (PGR 1 = the
     /// ceiling). y spans the values but at most `clip`; a bar beyond it is cut at the edge and labelled with its value,
     /// because one undefined-looking PGR of −8 (a tiny weak–ceiling gap) would otherwise flatten every other bar.
+    /// `yRange` fixes the y axis (panels of one chart share it: `barPanels`); nil spans this chart's values.
     static func groupedBars(title: String, yLabel: String, series: [String], groups: [BarGroup],
-                            references: [(value: Double, label: String)] = [], clip: ClosedRange<Double> = -1...2) -> String {
-        let barWidth = max(6, min(30, 150 / Double(max(1, series.count))))
-        let groupWidth = barWidth * Double(series.count) + 28
+                            references: [(value: Double, label: String)] = [], clip: ClosedRange<Double> = -1...2,
+                            yRange: ClosedRange<Double>? = nil) -> String {
+        let (barWidth, groupWidth) = barLayout(series: series.count)
         let left = 62.0, top = 34.0, plotHeight = 270.0
         let plotWidth = max(560, groupWidth * Double(groups.count))
         // Each group gets an equal slot of the plot, its bars centred in it.
@@ -38,11 +67,8 @@ extension Charts {
         let legendHeight = 16 * Double(series.count) + 10
         let width = left + plotWidth + 24 + legendWidth, height = top + max(plotHeight + bottom, legendHeight + 10)
 
-        let everything = groups.flatMap { $0.bars.flatMap { [$0.value] + $0.points } }.filter(\.isFinite)
-            + references.map(\.value)
-        var lo = min(0, everything.min() ?? 0), hi = max(1, everything.max() ?? 1)
-        lo = max(clip.lowerBound, (lo * 4).rounded(.down) / 4)
-        hi = min(clip.upperBound, (hi * 4).rounded(.up) / 4)
+        let range = yRange ?? barRange(groups, references: references, clip: clip)
+        let lo = range.lowerBound, hi = range.upperBound
         func py(_ v: Double) -> Double { top + (1 - (min(max(v, lo), hi) - lo) / (hi - lo)) * plotHeight }
         let f = { (x: Double) in String(format: "%.1f", x) }
 

@@ -272,11 +272,11 @@ public struct HTMLReport {
                     return Charts.Bar(series: i, value: s.mean, points: s.n > 1 ? arm.values("pgr_auc") : [], tooltip: tooltip)
                 })
             }
-            let svg = Charts.groupedBars(title: "PGR on test AUC per dataset, one bar per student loss and intervention"
+            let panels = Charts.barPanels(title: "PGR on test AUC per dataset, one bar per student loss and intervention"
                                             + (modes.count > 1 ? " — \(mode) mode" : ""),
-                                         yLabel: "PGR (AUC)", series: arms, groups: groups,
-                                         references: [(1, "ceiling (PGR 1)")])
-            return "<div class=\"chart\">\(svg)</div>\n"
+                                          yLabel: "PGR (AUC)", series: arms, groups: groups,
+                                          references: [(1, "ceiling (PGR 1)")])
+            return panels.map { "<div class=\"chart\">\($0)</div>\n" }.joined()
         }
         return "<p class=\"note\">Bars: mean over seeds; dots: the individual seeds. 0 is the weak supervisor, 1 the strong ceiling. "
             + "Hover a bar for mean ± sd, n and each seed's 95% bootstrap interval. Bars beyond the axis are cut and labelled; "
