@@ -43,6 +43,10 @@ plan() {
       --seeds "$seed" --sizes 1000,1000,300,1000 --runs-dir "$runs"
   done
 }
+markdown() {   # `w2s results --sql` rows (tab-separated, a header first) → a markdown table
+  awk -F'\t' '{ printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; print "" }
+               NR == 1 { printf "|"; for (i = 1; i <= NF; i++) printf "---|"; print "" }'
+}
 table() {   # MODE RUNS
   # One row per dataset (and way of finetuning): the split sizes used, seeds, mean weak / ceiling / student test
   # AUC, the gap and on how many seeds its 95% paired bootstrap interval excludes 0, PGR of the xent and logconf
@@ -82,8 +86,7 @@ table() {   # MODE RUNS
                || CASE WHEN count(pgr_l) BETWEEN 1 AND count(*) - 1 THEN ', ' || count(pgr_l) || ' of ' || count(*) || ' seeds' ELSE '' END AS 'PGR logconf',
            CASE WHEN avg(ceiling - weak) >= 0.05 AND min(gap_lo) > 0 THEN 'yes' ELSE 'no' END AS informative
     FROM r GROUP BY dataset, k, head_input ORDER BY dataset, k" 2>/dev/null \
-    | awk -F'\t' '{ printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; print "" }
-                  NR == 1 { printf "|"; for (i = 1; i <= NF; i++) printf "---|"; print "" }'
+    | markdown
 }
 timings() {   # RUNS
   # Wall and CPU seconds per stage of a run, per mode and kind of stage (a stage reused from an earlier run carries
@@ -100,8 +103,7 @@ timings() {   # RUNS
     FROM stage_timings t JOIN runs r ON r.id = t.run_id WHERE r.status = 'finished'
     GROUP BY r.mode, 2
     ORDER BY r.mode, CASE substr(stage, 1, 3) WHEN 'act' THEN 0 WHEN 'wea' THEN 1 WHEN 'cei' THEN 2 WHEN 'stu' THEN 3 ELSE 4 END" 2>/dev/null \
-    | awk -F'\t' '{ printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; print "" }
-                  NR == 1 { printf "|"; for (i = 1; i <= NF; i++) printf "---|"; print "" }'
+    | markdown
   echo
   $w2s results --runs-dir "$1" --sql "
     SELECT mode, count(*) AS runs, count(DISTINCT dataset) AS datasets,
@@ -109,8 +111,7 @@ timings() {   # RUNS
            printf('%.1f … %.1f', min((julianday(finished) - julianday(created)) * 1440), max((julianday(finished) - julianday(created)) * 1440)) AS 'range',
            printf('%.1f', sum((julianday(finished) - julianday(created)) * 24)) AS 'hours in all'
     FROM runs WHERE status = 'finished' GROUP BY mode ORDER BY mode" 2>/dev/null \
-    | awk -F'\t' '{ printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; print "" }
-                  NR == 1 { printf "|"; for (i = 1; i <= NF; i++) printf "---|"; print "" }'
+    | markdown
 }
 case "${1:-}" in
   plan) plan ;;
