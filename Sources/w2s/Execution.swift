@@ -98,8 +98,9 @@ enum Execution {
         let store = try openStore(runsDirectory: runsDirectory)
         let all = store.runs(dataset: dataset, mode: mode)
         let runs = establishedGapOnly ? RunRecord.withEstablishedGap(all) : all
+        let finishedSettings = Set(all.filter { $0.status == .finished }.map(\.settingAcrossSeeds)).count
         if establishedGapOnly && !runs.contains(where: { $0.status == .finished }) {
-            throw ExperimentError.invalid("none of the \(Set(all.filter { $0.status == .finished }.map(\.settingAcrossSeeds)).count) finished dataset settings in \(runsDirectory) "
+            throw ExperimentError.invalid("none of the \(finishedSettings) finished dataset settings in \(runsDirectory) "
                                           + "has an established ceiling − weak gap (its 95% interval above 0 on every seed); compare without --established-gap")
         }
         let modes = Set(runs.filter { $0.status == .finished }.map(\.mode))
@@ -124,7 +125,7 @@ enum Execution {
             print("\nChart: \(chart)")
         }
         print("\nMetric \(metric), baseline \(baseline). n counts pairs; one pair per \(unit.explanation). Arms pair only within runs of the same setting (all but the arms equal); the newest run of a setting counts. \(alternative.rawValue) tests; n/a: fewer than two pairs or constant differences."
-              + (establishedGapOnly ? " Only the \(Set(runs.map(\.settingAcrossSeeds)).count) of \(Set(all.filter { $0.status == .finished }.map(\.settingAcrossSeeds)).count) dataset settings whose ceiling − weak gap is established (its 95% interval excludes 0 on every seed)." : ""))
+              + (establishedGapOnly ? " Only the \(Set(runs.map(\.settingAcrossSeeds)).count) of \(finishedSettings) dataset settings whose ceiling − weak gap is established (its 95% interval excludes 0 on every seed)." : ""))
         printMisfitGain(MisfitGain.compute(runs))
     }
 

@@ -20,6 +20,9 @@ extension Charts {
         var tooltip: String = ""
     }
 
+    /// The y axis's width left of the plot, the gap right of it, and the legend's widest.
+    static let barMargins = (left: 62.0, gap: 24.0, legend: 380.0)
+
     /// A bar's width and a group's width for this many series: one formula for drawing and for splitting into panels.
     static func barLayout(series: Int) -> (bar: Double, group: Double) {
         let bar = max(6, min(30, 150 / Double(max(1, series))))
@@ -38,8 +41,8 @@ extension Charts {
     static func barPanels(title: String, yLabel: String, series: [String], groups: [BarGroup],
                           references: [(value: Double, label: String)] = [], clip: ClosedRange<Double> = -1...2,
                           maxWidth: Double = 1300) -> [String] {
-        // The plot's share of the width: the axis (62 px), the gap (24) and the legend (at most 380) take the rest.
-        let perPanel = max(1, Int((maxWidth - 62 - 24 - 380) / barLayout(series: series.count).group))
+        // The plot's share of the width: the axis, the gap and the widest legend take the rest.
+        let perPanel = max(1, Int((maxWidth - barMargins.left - barMargins.gap - barMargins.legend) / barLayout(series: series.count).group))
         let panels = stride(from: 0, to: max(1, groups.count), by: perPanel).map { Array(groups[$0..<min($0 + perPanel, groups.count)]) }
         let range = barRange(groups, references: references, clip: clip)
         return panels.enumerated().map { i, panel in
@@ -56,16 +59,16 @@ extension Charts {
                             references: [(value: Double, label: String)] = [], clip: ClosedRange<Double> = -1...2,
                             yRange: ClosedRange<Double>? = nil) -> String {
         let (barWidth, groupWidth) = barLayout(series: series.count)
-        let left = 62.0, top = 34.0, plotHeight = 270.0
+        let left = barMargins.left, top = 34.0, plotHeight = 270.0
         let plotWidth = max(560, groupWidth * Double(groups.count))
         // Each group gets an equal slot of the plot, its bars centred in it.
         let slot = plotWidth / Double(max(1, groups.count))
         let longestGroup = Double(groups.map(\.name.count).max() ?? 0)
         let rotate = longestGroup * 6.4 > slot - 4
         let bottom = rotate ? min(150, 26 + longestGroup * 4.6) : 40
-        let legendWidth = min(380, max(120, 34 + 6.3 * Double(series.map(\.count).max() ?? 0)))
+        let legendWidth = min(barMargins.legend, max(120, 34 + 6.3 * Double(series.map(\.count).max() ?? 0)))
         let legendHeight = 16 * Double(series.count) + 10
-        let width = left + plotWidth + 24 + legendWidth, height = top + max(plotHeight + bottom, legendHeight + 10)
+        let width = left + plotWidth + barMargins.gap + legendWidth, height = top + max(plotHeight + bottom, legendHeight + 10)
 
         let range = yRange ?? barRange(groups, references: references, clip: clip)
         let lo = range.lowerBound, hi = range.upperBound
@@ -117,7 +120,7 @@ extension Charts {
         }
         svg += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" fill=\"none\" stroke=\"#bbb\"/>\n"
         // Legend.
-        let lx = left + plotWidth + 24
+        let lx = left + plotWidth + barMargins.gap
         for (i, name) in series.enumerated() {
             let y = top + 6 + 16 * Double(i)
             svg += "<rect x=\"\(f(lx))\" y=\"\(f(y))\" width=\"12\" height=\"11\" fill=\"\(palette[i % palette.count])\" fill-opacity=\"0.85\"/>"
