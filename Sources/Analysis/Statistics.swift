@@ -107,6 +107,22 @@ public func wilcoxonSignedRank(_ a: [Double], _ b: [Double], alternative: Altern
     }
 }
 
+/// Holm's step-down adjustment (Holm 1979) of one family of p-values, so that "adjusted p < α" holds the
+/// family-wise error rate at α whatever the dependence between the tests (arms sharing one baseline are dependent).
+/// Sorted ascending, the k-th smallest (k from 0) becomes the running maximum of min(1, (m − k)·p), m the family's
+/// size. A nil (no test) is not part of the family and stays nil.
+public func holmAdjusted(_ pValues: [Double?]) -> [Double?] {
+    let tested = pValues.indices.filter { pValues[$0] != nil }.sorted { (pValues[$0]!, $0) < (pValues[$1]!, $1) }
+    let m = Double(tested.count)
+    var adjusted = [Double?](repeating: nil, count: pValues.count)
+    var running = 0.0
+    for (k, index) in tested.enumerated() {
+        running = max(running, min(1, (m - Double(k)) * pValues[index]!))
+        adjusted[index] = running
+    }
+    return adjusted
+}
+
 /// Mean and sample standard deviation (n − 1), e.g. across seeds.
 public func meanAndStandardDeviation(_ values: [Double]) -> (mean: Double, standardDeviation: Double) {
     guard !values.isEmpty else { return (.nan, .nan) }

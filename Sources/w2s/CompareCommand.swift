@@ -11,7 +11,9 @@ struct CompareCommand: ParsableCommand {
         An arm pairs with the baseline only within runs that share every setting but the arms (sizes, learning rates, \
         epochs, batch sizes, maximum length, mode, models, seed); a loss's non-default parameters are part of its arm's \
         name (student-logconf(warm-up=0.6)). By default one pair per dataset setting, its seeds averaged first, as in \
-        the EleutherAI post; --unit seed pairs every run.
+        the EleutherAI post; --unit seed pairs every run. Next to each p-value its Holm adjustment over the arms of \
+        the table (weak and ceiling, the reference points, left out): with many arms against one baseline, the \
+        adjusted p is the one that holds the chance of any false finding at its level.
 
         After the table: misfit against gain across datasets (Charikar et al. 2024, "Quantifying the Gain in \
         Weak-to-Strong Generalization": the student's gain over its supervisor is at least its misfit, the mean squared \

@@ -114,17 +114,19 @@ enum Execution {
             let (mean, sd) = meanAndStandardDeviation(values)
             return String(format: "%.4f ± %.4f", mean, sd)
         }
-        print("| arm | n (\(unit.rawValue)s) | arm mean ± sd | baseline mean ± sd | mean difference | wins | t | p (t-test) | W | p (Wilcoxon) |")
-        print("|---|---|---|---|---|---|---|---|---|---|")
+        print("| arm | n (\(unit.rawValue)s) | arm mean ± sd | baseline mean ± sd | mean difference | wins | t | p (t-test) | W | p (Wilcoxon) | Holm p (t-test) | Holm p (Wilcoxon) |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for c in comparisons {
             let wins = c.pairs.filter { $0.arm > $0.baseline }.count
-            print("| \(c.arm) | \(c.pairs.count) | \(spread(c.pairs.map(\.arm))) | \(spread(c.pairs.map(\.baseline))) | \(String(format: "%+.4f", c.meanDifference)) | \(wins)/\(c.pairs.count) | \(f(c.tTest?.statistic)) | \(f(c.tTest?.pValue)) | \(f(c.wilcoxon?.statistic)) | \(f(c.wilcoxon?.pValue)) |")
+            let holm = Arm.isReferencePoint(c.arm) ? "– | –" : "\(f(c.tTestHolm)) | \(f(c.wilcoxonHolm))"
+            print("| \(c.arm) | \(c.pairs.count) | \(spread(c.pairs.map(\.arm))) | \(spread(c.pairs.map(\.baseline))) | \(String(format: "%+.4f", c.meanDifference)) | \(wins)/\(c.pairs.count) | \(f(c.tTest?.statistic)) | \(f(c.tTest?.pValue)) | \(f(c.wilcoxon?.statistic)) | \(f(c.wilcoxon?.pValue)) | \(holm) |")
         }
         if let chart {
             try AtomicFile.write(Data(ArmComparison.chart(comparisons).utf8), to: URL(fileURLWithPath: chart))
             print("\nChart: \(chart)")
         }
-        print("\nMetric \(metric), baseline \(baseline). n counts pairs; one pair per \(unit.explanation). Arms pair only within runs of the same setting (all but the arms equal); the newest run of a setting counts. \(alternative.rawValue) tests; n/a: fewer than two pairs or constant differences."
+        print("\nMetric \(metric), baseline \(baseline). n counts pairs; one pair per \(unit.explanation). Arms pair only within runs of the same setting (all but the arms equal); the newest run of a setting counts. \(alternative.rawValue) tests; n/a: fewer than two pairs or constant differences. "
+              + "Holm: each p adjusted over the \(ArmComparison.familySize(comparisons)) arms tested here (weak and ceiling, the reference points, left out), so that Holm p < 0.05 holds the chance of any false finding among them at 5%."
               + (establishedGapOnly ? " Only the \(Set(runs.map(\.settingAcrossSeeds)).count) of \(finishedSettings) dataset settings whose ceiling − weak gap is established (its 95% interval excludes 0 on every seed)." : ""))
         printMisfitGain(MisfitGain.compute(runs))
     }

@@ -62,6 +62,20 @@ final class StatisticsTests: XCTestCase {
         XCTAssertEqual(r.pValue, 3.1372535668721006e-09, accuracy: 1e-14)
     }
 
+    func testHolmAdjustmentByHand() {
+        // Family of four (the nil is no test): sorted 0.005, 0.01, 0.03, 0.04 → 4·0.005 = 0.02, 3·0.01 = 0.03,
+        // 2·0.03 = 0.06, then max(0.06, 1·0.04) = 0.06 (step-down: never below an earlier adjusted value).
+        let adjusted = holmAdjusted([0.01, 0.04, nil, 0.03, 0.005])
+        for (value, expected) in zip(adjusted, [0.03, 0.06, nil, 0.06, 0.02] as [Double?]) {
+            XCTAssertEqual(value == nil, expected == nil)
+            if let value, let expected { XCTAssertEqual(value, expected, accuracy: 1e-15) }
+        }
+        XCTAssertEqual(holmAdjusted([0.5, 0.6, 0.9]), [1, 1, 1])           // capped at 1
+        XCTAssertEqual(holmAdjusted([0.2, 0.2]), [0.4, 0.4])                // ties: both 2·0.2
+        XCTAssertEqual(holmAdjusted([0.03]), [0.03])                        // a family of one is unadjusted
+        XCTAssertEqual(holmAdjusted([nil, nil]), [nil, nil])
+    }
+
     func testIncompleteBetaKnownValues() {
         XCTAssertEqual(regularizedIncompleteBeta(1, 1, 0.3), 0.3, accuracy: 1e-12)      // uniform CDF
         XCTAssertEqual(regularizedIncompleteBeta(2, 3, 0.4), 0.5248, accuracy: 1e-12)   // 1 − Σ… closed form

@@ -172,6 +172,34 @@ final class ComparisonTests: XCTestCase {
         XCTAssertNil(Arm.restatement(of: "student-logconf", mode: "head"))
     }
 
+    /// Holm's adjustment runs over the arms tested against the baseline, not over weak and ceiling (reference points).
+    func testHolmAdjustsOverTheArmsButNotTheReferencePoints() throws {
+        let store = try RunStore(root: root)
+        // Four datasets; logconf beats xent on all, entropy on three, window on two.
+        let gains: [String: [Double]] = ["student-logconf": [0.04, 0.03, 0.05, 0.02], "student-entropy": [0.01, 0.02, -0.01, 0.03],
+                                         "student-window": [-0.02, 0.01, 0.02, -0.03], "weak": [-0.1, -0.2, -0.1, -0.15], "ceiling": [0.1, 0.2, 0.1, 0.15]]
+        for (i, dataset) in ["sst2", "boolq", "sciq", "cola"].enumerated() {
+            var metrics = ["student-xent": ["test_auc": 0.7]]
+            for (arm, g) in gains { metrics[arm] = ["test_auc": 0.7 + g[i]] }
+            try record(store, "run\(i)", created: "1", dataset: dataset, metrics)
+        }
+        let result = try store.compare(metric: "test_auc", baseline: "student-xent", alternative: .greater)
+        XCTAssertEqual(ArmComparison.familySize(result), 3)
+        let byArm = Dictionary(uniqueKeysWithValues: result.map { ($0.arm, $0) })
+        XCTAssertNil(byArm["weak"]!.tTestHolm); XCTAssertNil(byArm["ceiling"]!.wilcoxonHolm)
+        let arms = ["student-entropy", "student-logconf", "student-window"]
+        let expectedT = holmAdjusted(arms.map { byArm[$0]!.tTest?.pValue }), expectedW = holmAdjusted(arms.map { byArm[$0]!.wilcoxon?.pValue })
+        for (k, arm) in arms.enumerated() {
+            XCTAssertEqual(byArm[arm]!.tTestHolm, expectedT[k]); XCTAssertEqual(byArm[arm]!.wilcoxonHolm, expectedW[k])
+            XCTAssertGreaterThanOrEqual(byArm[arm]!.wilcoxonHolm!, byArm[arm]!.wilcoxon!.pValue)
+        }
+        // logconf wins on all four: exact one-sided p = 1/16, the smallest of three, so ×3.
+        XCTAssertEqual(byArm["student-logconf"]!.wilcoxon!.pValue, 1.0 / 16, accuracy: 1e-15)
+        XCTAssertEqual(byArm["student-logconf"]!.wilcoxonHolm!, 3.0 / 16, accuracy: 1e-15)
+        XCTAssertTrue(Arm.isReferencePoint(Arm.weakMember("all-MiniLM-L6-v2").id))
+        XCTAssertFalse(Arm.isReferencePoint("student-xent"))
+    }
+
     func testArmsPairOnlyWithinOneSetting() throws {
         func config(_ sizes: [Int], _ losses: [LossKind]) -> ExperimentConfig {
             var c = ExperimentConfig(dataset: "sst2", sizes: SplitSizes(weakTrain: sizes[0], strongTrain: sizes[1], validation: sizes[2], test: sizes[3]),

@@ -283,6 +283,9 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(expected.pairs.count, 2)
         XCTAssertTrue(row.contains(String(format: "%+.3f", expected.meanDifference)), row)
         XCTAssertTrue(row.contains(String(format: "%.3f", expected.tTest!.pValue)), row)
+        // Beside each p, its Holm adjustment over the arms of the table.
+        XCTAssertTrue(pgr.contains("Holm p (t-test)") && pgr.contains("Holm p (Wilcoxon)"), pgr)
+        XCTAssertTrue(row.contains(String(format: "%.3f", expected.tTestHolm!)) && row.contains(String(format: "%.3f", expected.wilcoxonHolm!)), row)
         // Arms run on one dataset only still state their n.
         let probe = try XCTUnwrap(comparison.components(separatedBy: "<tr>").first { $0.contains(">\(escaped(Self.probe))<") })
         XCTAssertTrue(probe.contains(">1<") && probe.contains(">0/1<"), probe)

@@ -43,6 +43,12 @@ public struct Arm: Hashable, Codable, Sendable, CustomStringConvertible {
     /// stop rule needs (students stop on weak labels: their test curve gives the oracle and last-step rules).
     public var learnsGroundTruth: Bool { role == .weak || role == .weakMember || role == .ceiling }
 
+    /// Whether `id` names a reference point (the weak supervisor, a member of a weak ensemble, the ceiling) rather
+    /// than a student or an intervention: what comparisons, counts and multiple-testing families leave out.
+    public static func isReferencePoint(_ id: String) -> Bool {
+        id == weak.id || id == ceiling.id || id.hasPrefix(weakMember("").id)
+    }
+
     /// A trained stage's name: the arm and the model it trains (progress lines, stage files, timings).
     public func stage(_ model: CustomStringConvertible) -> String { "\(id) (\(model))" }
 }

@@ -35,6 +35,10 @@ public struct ArmComparison: Sendable {
     public var meanDifference: Double
     public var tTest: TestResult?
     public var wilcoxon: TestResult?
+    /// The two p-values after Holm's adjustment over the family of arms compared with the baseline together (every
+    /// arm but the reference points weak and ceiling, `ArmComparison.familySize`); nil for those.
+    public var tTestHolm: Double?
+    public var wilcoxonHolm: Double?
 }
 
 extension RunStore {
@@ -78,7 +82,7 @@ extension ArmComparison {
             case .seed: return "\(r.dataset) s\(r.seed) \(r.weakModel)→\(r.strongModel) \(r.mode)" + tag
             }
         }
-        return newest.keys.sorted().filter { $0 != baseline }.compactMap { arm in
+        let comparisons = newest.keys.sorted().filter { $0 != baseline }.compactMap { arm -> ArmComparison? in
             // Pairs within one setting (one seed)…
             let perSeed: [(record: RunRecord, arm: Double, baseline: Double)] = newest[arm]!.compactMap { setting, entry in
                 base[setting].map { (entry.record, entry.value, $0.value) }
@@ -99,6 +103,23 @@ extension ArmComparison {
                                  tTest: pairs.count >= 2 && varies ? pairedTTest(a, b, alternative: alternative) : nil,
                                  wilcoxon: pairs.count >= 2 ? wilcoxonSignedRank(a, b, alternative: alternative) : nil)
         }
+        return holmAdjusting(comparisons)
+    }
+
+    /// How many arms form the family Holm's adjustment runs over: every compared arm but the reference points (`Arm.isReferencePoint`).
+    public static func familySize(_ comparisons: [ArmComparison]) -> Int {
+        comparisons.filter { !Arm.isReferencePoint($0.arm) }.count
+    }
+
+    /// Sets `tTestHolm` and `wilcoxonHolm`. Unadjusted, 17 independent tests at 5% each flag at least one arm 58% of
+    /// the time by chance alone.
+    static func holmAdjusting(_ comparisons: [ArmComparison]) -> [ArmComparison] {
+        let family = comparisons.indices.filter { !Arm.isReferencePoint(comparisons[$0].arm) }
+        let t = holmAdjusted(family.map { comparisons[$0].tTest?.pValue })
+        let w = holmAdjusted(family.map { comparisons[$0].wilcoxon?.pValue })
+        var adjusted = comparisons
+        for (k, i) in family.enumerated() { adjusted[i].tTestHolm = t[k]; adjusted[i].wilcoxonHolm = w[k] }
+        return adjusted
     }
 }
 

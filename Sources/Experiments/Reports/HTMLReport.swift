@@ -97,7 +97,7 @@ public struct HTMLReport {
         }
         cards += [("\(datasets.count)", datasets.count == 1 ? "dataset setting" : "dataset settings", false),
                   ("\(Set(datasets.flatMap(\.seeds)).count)", "seeds", false),
-                  ("\(arms.filter { $0 != Arm.weak.id && $0 != Arm.ceiling.id }.count)", "students and interventions", false)]
+                  ("\(arms.filter { !Arm.isReferencePoint($0) }.count)", "students and interventions", false)]
         return "<h1>\(HTML.escape(title))</h1>\n"
             + "<p class=\"muted\">Runs directory <code>\(HTML.escape(source))</code> · generated \(HTML.escape(formatter.string(from: generated)))"
             + " · PGR = (arm − weak) / (ceiling − weak) on ground-truth test AUC</p>\n"
@@ -402,7 +402,7 @@ public struct HTMLReport {
             // Students and interventions only: weak and ceiling have a test AUC too, but they are the reference points.
             let order = ReportDataset.armOrder(runs)
             comparisons = try ArmComparison.compare(records, metric: metric, baseline: baseline, alternative: alternative, unit: .dataset)
-                .filter { $0.arm != Arm.weak.id && $0.arm != Arm.ceiling.id }
+                .filter { !Arm.isReferencePoint($0.arm) }
                 .sorted { (order[$0.arm] ?? Int.max, $0.arm) < (order[$1.arm] ?? Int.max, $1.arm) }
         } catch {
             return "<p class=\"caveat\">\(HTML.escape("\(error)"))</p>\n"
@@ -423,10 +423,11 @@ public struct HTMLReport {
                 .number(c.tTest?.statistic, ReportFormat.number(c.tTest?.statistic, digits: 2)),
                 pCell(c.tTest?.pValue),
                 .number(c.wilcoxon?.statistic, ReportFormat.number(c.wilcoxon?.statistic, digits: 1)),
-                pCell(c.wilcoxon?.pValue),
+                pCell(c.wilcoxon?.pValue), pCell(c.tTestHolm), pCell(c.wilcoxonHolm),
             ]
         }
         let side = alternative == .twoSided ? "two-sided" : "one-sided, \(alternative.rawValue)"
+        let holm = "adjusted over the \(comparisons.count) arms of this table (Holm): below 0.05, the chance of any false finding among them is at most 5%"
         html += HTML.Table(columns: [
             .init(title: "arm"), .init(title: "n", help: "dataset settings (pairs)", numeric: true),
             .init(title: "wins", help: "datasets where the arm beats the baseline", numeric: true),
@@ -435,6 +436,7 @@ public struct HTMLReport {
             .init(title: "t", numeric: true), .init(title: "p (t-test)", help: side, numeric: true),
             .init(title: "W+", help: "sum of the ranks of positive differences", numeric: true),
             .init(title: "p (Wilcoxon)", help: side, numeric: true),
+            .init(title: "Holm p (t-test)", help: holm, numeric: true), .init(title: "Holm p (Wilcoxon)", help: holm, numeric: true),
         ], rows: rows).render()
         html += winsMatrix(comparisons)
         return html

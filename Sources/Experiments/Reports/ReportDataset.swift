@@ -96,7 +96,7 @@ struct ReportArm {
     var id: String
     var seeds: [Seed]
 
-    var isStudentOrMethod: Bool { id != Arm.weak.id && id != Arm.ceiling.id }
+    var isStudentOrMethod: Bool { !Arm.isReferencePoint(id) }
 
     /// A shorter name for narrow places (column headers): "probe: kNN k=50, layer 6" for "method:probe:kNN k=50, layer 6".
     static func shortName(_ id: String) -> String {
