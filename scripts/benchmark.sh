@@ -16,7 +16,7 @@
 #                                        per-dataset table (table-MODE.md), and the costs (timings.md)
 #   scripts/benchmark.sh table MODE [RUNS]  RESULTS.md's per-dataset table of one mode (head, lora), markdown, from
 #                                        RUNS (default docs/benchmark/runs)
-#   scripts/benchmark.sh timings [RUNS]  wall and CPU seconds per stage and mode, and per run, markdown
+#   scripts/benchmark.sh timings [RUNS]  wall and CPU seconds per stage and mode, per run, and per task, markdown
 set -euo pipefail
 cd "$(dirname "$0")/.."
 w2s=${W2S:-.build/release/w2s}
@@ -111,6 +111,17 @@ timings() {   # RUNS
            printf('%.1f … %.1f', min((julianday(finished) - julianday(created)) * 1440), max((julianday(finished) - julianday(created)) * 1440)) AS 'range',
            printf('%.1f', sum((julianday(finished) - julianday(created)) * 24)) AS 'hours in all'
     FROM runs WHERE status = 'finished' GROUP BY mode ORDER BY mode" 2>/dev/null \
+    | markdown
+  echo
+  # Per task: a run's wall minutes (start to finish) in each mode, mean over its seeds; what a larger run costs
+  # depends mostly on the task's text length.
+  $w2s results --runs-dir "$1" --sql "
+    WITH t AS (SELECT dataset, mode, (julianday(finished) - julianday(created)) * 1440 AS minutes FROM runs WHERE status = 'finished')
+    SELECT dataset, sum(mode = 'head') AS 'head runs',
+           CASE WHEN sum(mode = 'head') = 0 THEN '' ELSE printf('%.1f', avg(CASE WHEN mode = 'head' THEN minutes END)) END AS 'head min per run',
+           sum(mode = 'lora') AS 'LoRA runs',
+           CASE WHEN sum(mode = 'lora') = 0 THEN '' ELSE printf('%.1f', avg(CASE WHEN mode = 'lora' THEN minutes END)) END AS 'LoRA min per run'
+    FROM t GROUP BY dataset ORDER BY dataset" 2>/dev/null \
     | markdown
 }
 case "${1:-}" in
