@@ -126,7 +126,7 @@ enum Execution {
             print("\nChart: \(chart)")
         }
         print("\nMetric \(metric), baseline \(baseline). n counts pairs; one pair per \(unit.explanation). Arms pair only within runs of the same setting (all but the arms equal); the newest run of a setting counts. \(alternative.rawValue) tests; n/a: fewer than two pairs or constant differences. "
-              + "Holm: each p adjusted over the \(ArmComparison.familySize(comparisons)) arms tested here (weak and ceiling, the reference points, left out), so that Holm p < 0.05 holds the chance of any false finding among them at 5%."
+              + "Holm: each p adjusted over its column's p-values of the \(ArmComparison.familySize(comparisons)) arms other than weak and ceiling (the reference points), so that Holm p < 0.05 holds the chance of any false finding among them at 5%."
               + (establishedGapOnly ? " Only the \(Set(runs.map(\.settingAcrossSeeds)).count) of \(finishedSettings) dataset settings whose ceiling − weak gap is established (its 95% interval excludes 0 on every seed)." : ""))
         printMisfitGain(MisfitGain.compute(runs))
     }

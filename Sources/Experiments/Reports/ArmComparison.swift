@@ -36,7 +36,7 @@ public struct ArmComparison: Sendable {
     public var tTest: TestResult?
     public var wilcoxon: TestResult?
     /// The two p-values after Holm's adjustment over the family of arms compared with the baseline together (every
-    /// arm but the reference points weak and ceiling, `ArmComparison.familySize`); nil for those.
+    /// arm with that test but the reference points weak and ceiling, `ArmComparison.familySize`); nil for those.
     public var tTestHolm: Double?
     public var wilcoxonHolm: Double?
 }
@@ -106,7 +106,8 @@ extension ArmComparison {
         return holmAdjusting(comparisons)
     }
 
-    /// How many arms form the family Holm's adjustment runs over: every compared arm but the reference points (`Arm.isReferencePoint`).
+    /// How many arms the Holm families are drawn from: every compared arm but the reference points
+    /// (`Arm.isReferencePoint`); an arm without a test (one pair, or constant differences) is in none.
     public static func familySize(_ comparisons: [ArmComparison]) -> Int {
         comparisons.filter { !Arm.isReferencePoint($0.arm) }.count
     }

@@ -427,7 +427,7 @@ public struct HTMLReport {
             ]
         }
         let side = alternative == .twoSided ? "two-sided" : "one-sided, \(alternative.rawValue)"
-        let holm = "adjusted over the \(comparisons.count) arms of this table (Holm): below 0.05, the chance of any false finding among them is at most 5%"
+        let holm = "Holm's adjustment over this column's p-values (every arm of the table with a test): below 0.05, the chance of any false finding among them is at most 5%"
         html += HTML.Table(columns: [
             .init(title: "arm"), .init(title: "n", help: "dataset settings (pairs)", numeric: true),
             .init(title: "wins", help: "datasets where the arm beats the baseline", numeric: true),
