@@ -83,10 +83,11 @@ extension ArmComparison {
             }
         }
         let comparisons = newest.keys.sorted().filter { $0 != baseline }.compactMap { arm -> ArmComparison? in
-            // Pairs within one setting (one seed)…
+            // Pairs within one setting (one seed), in seed order: a dictionary's order changes from process to process,
+            // and so would the last digit of a sum, an exact zero difference, and with it a Wilcoxon p-value.
             let perSeed: [(record: RunRecord, arm: Double, baseline: Double)] = newest[arm]!.compactMap { setting, entry in
                 base[setting].map { (entry.record, entry.value, $0.value) }
-            }
+            }.sorted { ($0.record.seed, $0.record.id) < ($1.record.seed, $1.record.id) }
             // …then one per unit, seeds averaged for the dataset unit.
             let grouped = Dictionary(grouping: perSeed) { label($0.record) }
             let pairs = grouped.keys.sorted().map { key -> (run: String, arm: Double, baseline: Double) in

@@ -50,7 +50,8 @@ public struct MisfitGain: Sendable {
             r.dataset + (settingsOfDataset[r.dataset]!.count > 1 ? " #\(r.settingAcrossSeeds.prefix(6))" : "")
         }
         var rows: [MisfitGain] = newest.keys.sorted().map { arm in
-            let byUnit = Dictionary(grouping: newest[arm]!.values, by: label)
+            // Seed order within a unit, so its means do not depend on a dictionary's order (ArmComparison likewise).
+            let byUnit = Dictionary(grouping: newest[arm]!.values.sorted { ($0.seed, $0.id) < ($1.seed, $1.id) }, by: label)
             let points = byUnit.keys.sorted().map { unit -> Point in
                 let metrics = byUnit[unit]!.map { $0.metrics[arm]! }
                 func mean(_ name: String) -> Double? {
